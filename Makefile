@@ -1,0 +1,52 @@
+# Sidetrack — the two commands a newcomer needs: `make run` and `make test`.
+# Both install missing system packages first (scripts/install-deps.sh).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+# Without this, packages with traits rebuild needlessly (DESIGN §6).
+export SWIFT_DETERMINISTIC_HASHING := 1
+
+SIDETRACK_ARGS ?=
+BIN_DEBUG := .build/debug/sidetrack
+
+.PHONY: run demo test deps build build-release test-swift test-clients test-metrics check-routes bench clean
+
+## run: start Sidetrack with working defaults (proxy 127.0.0.1:8080 -> https://api.spotify.com, admin 127.0.0.1:9901)
+run: build
+	$(BIN_DEBUG) serve $(SIDETRACK_ARGS)
+
+## demo: the built-in emulator on 127.0.0.1:8090 with Sidetrack in front of it on 127.0.0.1:8080
+demo: build
+	bash scripts/demo.sh
+
+## test: every test — Swift unit and end-to-end tests, route-table check, spotipy, promtool lint
+test: deps check-routes test-swift test-clients test-metrics
+	@echo "make test: all checks passed"
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	swift build --product sidetrack
+
+build-release: deps
+	swift build -c release --product sidetrack
+
+check-routes:
+	python3 scripts/generate-routes.py --check
+
+test-swift: deps
+	swift build --build-tests
+	swift test --skip-build
+
+test-clients: build
+	bash scripts/client-tests.sh
+
+test-metrics: build
+	bash scripts/check-metrics.sh
+
+## bench: wrk against the bare emulator, Sidetrack and nginx in one run (see docs/benchmarks.md)
+bench: deps
+	bash bench/run.sh
+
+clean:
+	rm -rf .build .venv

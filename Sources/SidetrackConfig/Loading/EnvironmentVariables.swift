@@ -1,0 +1,27 @@
+/// Every environment variable Sidetrack reads, by name. Each configuration key has exactly one;
+/// a `SIDETRACK_*` variable not listed here is an error (a typo must not be ignored).
+public enum EnvironmentVariables {
+    /// Path of the YAML configuration file (the `--config` flag wins over it).
+    public static let configFile = "SIDETRACK_CONFIG"
+
+    public static let listen = "SIDETRACK_LISTEN"
+    public static let publicBaseURL = "SIDETRACK_PUBLIC_BASE_URL"
+    public static let adminListen = "SIDETRACK_ADMIN_LISTEN"
+    public static let adminToken = "SIDETRACK_ADMIN_TOKEN"
+    public static let upstream = "SIDETRACK_UPSTREAM"
+    public static let accountsUpstream = "SIDETRACK_ACCOUNTS_UPSTREAM"
+    public static let upstreamConnectTimeout = "SIDETRACK_UPSTREAM_CONNECT_TIMEOUT"
+    public static let upstreamRequestTimeout = "SIDETRACK_UPSTREAM_REQUEST_TIMEOUT"
+    public static let upstreamIdleTimeout = "SIDETRACK_UPSTREAM_IDLE_TIMEOUT"
+    public static let upstreamMaxConnectionsPerHost = "SIDETRACK_UPSTREAM_MAX_CONNECTIONS_PER_HOST"
+    public static let upstreamCAFile = "SIDETRACK_UPSTREAM_CA_FILE"
+    public static let limitsMaxHeaderBytes = "SIDETRACK_LIMITS_MAX_HEADER_BYTES"
+    public static let limitsMaxBodyBytes = "SIDETRACK_LIMITS_MAX_BODY_BYTES"
+    public static let drainTimeout = "SIDETRACK_DRAIN_TIMEOUT"
+    public static let cachePath = "SIDETRACK_CACHE_PATH"
+    public static let logLevel = "SIDETRACK_LOG_LEVEL"
+    public static let logAccess = "SIDETRACK_LOG_ACCESS"
+
+    /// The prefix that marks a variable as Sidetrack's.
+    public static let prefix = "SIDETRACK_"
+}

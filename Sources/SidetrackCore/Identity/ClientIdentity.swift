@@ -1,0 +1,46 @@
+import Crypto
+
+/// Who is calling: a keyed hash of the bearer token, else the peer address.
+///
+/// The raw token never leaves this type: logs, metrics and (later) cache keys only ever see the
+/// HMAC, so a leaked log or cache file does not leak a usable Spotify token.
+public struct ClientIdentifier: Sendable {
+    // Raw bytes rather than `SymmetricKey`, which is not `Sendable`; wrapping per call costs nothing measurable.
+    private let key: [UInt8]
+
+    /// - Parameter key: the HMAC key. Kept beside the cache so identities stay stable across restarts.
+    public init(key: [UInt8]) {
+        self.key = key
+    }
+
+    /// A fresh random key: identities are then stable only for this process's lifetime.
+    public static func random() -> ClientIdentifier {
+        ClientIdentifier(key: Array(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }))
+    }
+
+    /// The bearer token in an `Authorization` header value, if it is one.
+    public static func bearerToken(in authorization: some StringProtocol) -> Substring? {
+        let value = Substring(authorization).drop(while: { $0 == " " })
+        guard value.count > 7, value.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = value.dropFirst(7).drop(while: { $0 == " " })
+        let trimmed = token.reversed().drop(while: { $0 == " " }).count
+        let result = token.prefix(trimmed)
+        return result.isEmpty ? nil : result
+    }
+
+    /// The full token identity (64 hex digits); what cache keys use.
+    public func tokenIdentity(_ token: some StringProtocol) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(token.utf8), using: SymmetricKey(data: key))
+        return Hex.string(mac)
+    }
+
+    /// The short form for logs: `tok:` + the first 16 hex digits of the identity.
+    public func logIdentity(forToken token: some StringProtocol) -> String {
+        "tok:" + tokenIdentity(token).prefix(16)
+    }
+
+    /// The identity of a caller without a token.
+    public static func logIdentity(forPeer address: String) -> String {
+        "ip:" + address
+    }
+}

@@ -1,0 +1,61 @@
+/// Correlation ids: accepted from the caller when well-formed, else generated.
+///
+/// Well-formed means 1…128 characters of `[A-Za-z0-9._:-]` — enough for UUIDs, ULIDs and most
+/// tracing ids, while keeping log injection (newlines, quotes) and unbounded sizes out.
+public enum RequestID {
+    public static let maxLength = 128
+
+    /// Whether `candidate` may be used as a request id as it is.
+    public static func isWellFormed(_ candidate: some StringProtocol) -> Bool {
+        let utf8 = candidate.utf8
+        guard !utf8.isEmpty, utf8.count <= maxLength else { return false }
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: ":"), UInt8(ascii: "-"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// A new random id: 32 lowercase hex digits (128 bits, the shape of a W3C trace id).
+    public static func generate<R: RandomNumberGenerator>(using rng: inout R) -> String {
+        let high = rng.next() as UInt64
+        let low = rng.next() as UInt64
+        return Hex.string(high) + Hex.string(low)
+    }
+
+    public static func generate() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return generate(using: &rng)
+    }
+}
+
+/// Fixed-width lowercase hex formatting without Foundation.
+public enum Hex {
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    public static func string(_ value: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            var v = value
+            for i in stride(from: 15, through: 0, by: -1) {
+                buffer[i] = digits[Int(v & 0xF)]
+                v >>= 4
+            }
+            return 16
+        }
+    }
+
+    public static func string(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

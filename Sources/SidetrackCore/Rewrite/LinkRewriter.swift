@@ -1,0 +1,83 @@
+/// Rewrites absolute Spotify links (`https://api.spotify.com/v1/…`) in a body streamed in chunks.
+///
+/// Client libraries follow `next`/`previous`/`href` verbatim, so without this page 2 would bypass the
+/// gateway. The rewriter is a streaming byte search: a chunk boundary may cut a link in two, so up
+/// to `pattern.count - 1` trailing bytes that could still start a match are held back until the next
+/// chunk (or `finish`). It never buffers more than that, so large bodies stream in constant memory.
+public struct LinkRewriter: Sendable {
+    public let pattern: [UInt8]
+    public let replacement: [UInt8]
+    private var carry: [UInt8] = []
+    /// How many links were rewritten so far.
+    public private(set) var replacements = 0
+
+    /// - Parameters:
+    ///   - from: the absolute prefix to replace, e.g. `https://api.spotify.com/v1/`.
+    ///   - to: what to put instead, e.g. `http://127.0.0.1:8080/v1/`.
+    public init(from: String, to: String) {
+        precondition(!from.isEmpty, "pattern must not be empty")
+        self.pattern = Array(from.utf8)
+        self.replacement = Array(to.utf8)
+    }
+
+    /// Rewrites one chunk, appending what can be released now to `out`.
+    public mutating func process(_ chunk: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        if carry.isEmpty {
+            scan(chunk, into: &out)
+        } else {
+            let joined = carry + chunk
+            carry.removeAll(keepingCapacity: true)
+            joined.withUnsafeBytes { scan($0, into: &out) }
+        }
+    }
+
+    public mutating func process(_ chunk: [UInt8], into out: inout [UInt8]) {
+        chunk.withUnsafeBytes { process($0, into: &out) }
+    }
+
+    /// Releases whatever was held back; call once after the last chunk.
+    public mutating func finish(into out: inout [UInt8]) {
+        out.append(contentsOf: carry)
+        carry.removeAll()
+    }
+
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let first = pattern[0]
+        let count = bytes.count
+        var emitted = 0
+        var i = 0
+        while i < count {
+            guard bytes[i] == first else {
+                i += 1
+                continue
+            }
+            let available = count - i
+            if available >= pattern.count {
+                if matches(bytes, at: i, length: pattern.count) {
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[emitted..<i]))
+                    out.append(contentsOf: replacement)
+                    replacements += 1
+                    i += pattern.count
+                    emitted = i
+                } else {
+                    i += 1
+                }
+            } else if matches(bytes, at: i, length: available) {
+                // A possible link cut by the chunk boundary: hold it back.
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[emitted..<i]))
+                carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<count]))
+                return
+            } else {
+                i += 1
+            }
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[emitted..<count]))
+    }
+
+    private func matches(_ bytes: UnsafeRawBufferPointer, at start: Int, length: Int) -> Bool {
+        for k in 0..<length where bytes[start + k] != pattern[k] {
+            return false
+        }
+        return true
+    }
+}

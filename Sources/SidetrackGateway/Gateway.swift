@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SidetrackCore
+import SidetrackObservability
+
+/// The composition root of the data plane: builds the shared services, binds the proxy and admin
+/// listeners, and drains them on shutdown.
+public final class Gateway: Sendable {
+    public struct BoundPorts: Sendable {
+        public let proxy: Int
+        public let admin: Int
+    }
+
+    public let settings: GatewaySettings
+    public let metrics: GatewayMetrics
+    public let state: GatewayState
+    private let group: any EventLoopGroup
+    private let httpClient: HTTPClient
+    private let services: GatewayServices
+    private let endpoints: LocalEndpoints
+    private let logger: Logger
+    private let listeners = NIOLockedValueBox<(proxy: HTTPListener?, admin: HTTPListener?)>((nil, nil))
+
+    /// - Parameters:
+    ///   - sink: where access-log lines go; nil disables them.
+    ///   - routes: the route table; index `i` in it is route `i` in `metrics`.
+    public init(
+        settings: GatewaySettings,
+        routes: RouteTable = .spotify,
+        metrics: GatewayMetrics,
+        sink: LogSink?,
+        logger: Logger,
+        version: String,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
+        let now: @Sendable () -> UInt64 = { NIODeadline.now().uptimeNanoseconds }
+        self.settings = settings
+        self.metrics = metrics
+        self.group = group
+        self.logger = logger
+        self.state = GatewayState(now: now())
+        self.httpClient = HTTPClient(
+            eventLoopGroupProvider: .shared(group), configuration: try Self.clientConfiguration(settings))
+        self.endpoints = LocalEndpoints(state: state, metrics: metrics, settings: settings, version: version, now: now)
+        let pipeline = RequestPipeline(
+            settings: settings, routes: routes, identifier: ClientIdentifier.random(), local: endpoints)
+        let observer = RequestObserver(metrics: metrics, sink: settings.accessLog ? sink : nil, now: now)
+        self.services = GatewayServices(
+            settings: settings, pipeline: pipeline, httpClient: httpClient, metrics: metrics, observer: observer,
+            state: state, now: now)
+    }
+
+    /// The metric labels for a route table: one entry per row, plus `other` last.
+    public static func routeLabels(_ routes: RouteTable) -> [RouteLabel] {
+        routes.routes.map { RouteLabel(route: $0.template, methods: [$0.method]) }
+            + [RouteLabel(route: RouteDescriptor.other.template, methods: ["GET", "POST", "PUT", "DELETE"])]
+    }
+
+    private static func clientConfiguration(_ settings: GatewaySettings) throws -> HTTPClient.Configuration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile = settings.caFile {
+            tls.additionalTrustRoots = [.file(caFile)]
+        }
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: settings.connectTimeout, read: settings.requestTimeout),
+            connectionPool: .init(
+                idleTimeout: settings.idleTimeout,
+                concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnectionsPerHost),
+            proxy: nil,
+            ignoreUncleanSSLShutdown: false,
+            decompression: .disabled)
+        configuration.httpVersion = .automatic
+        return configuration
+    }
+
+    /// Binds both listeners; `/ready` turns 200 once they are bound.
+    public func start() async throws -> BoundPorts {
+        let services = self.services
+        let endpoints = self.endpoints
+        let proxy = try await HTTPListener.bind(
+            host: settings.proxyHost, port: settings.proxyPort, group: group, maxHeaderBytes: settings.maxHeaderBytes
+        ) { ProxyHandler(services: services) }
+        let admin: HTTPListener
+        do {
+            admin = try await HTTPListener.bind(
+                host: settings.adminHost, port: settings.adminPort, group: group, maxHeaderBytes: 16 * 1024
+            ) { AdminHandler(endpoints: endpoints) }
+        } catch {
+            await proxy.close()
+            throw error
+        }
+        listeners.withLockedValue { $0 = (proxy, admin) }
+        state.markListenersBound()
+        return BoundPorts(proxy: proxy.port, admin: admin.port)
+    }
+
+    /// Graceful shutdown: `/ready` answers 503 at once, the proxy stops accepting, in-flight requests
+    /// finish (bounded by the drain timeout), then the admin listener and upstream pool close.
+    public func drain() async {
+        state.beginDraining()
+        let (proxy, admin) = listeners.withLockedValue { $0 }
+        let timeout = settings.drainTimeout
+        let inFlight = state.inFlightRequests
+        logger.info("drain.started", metadata: ["in_flight": "\(inFlight)"])
+        if let proxy {
+            let finished = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    (try? await proxy.quiesce()) != nil
+                }
+                group.addTask {
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, timeout.nanoseconds)))
+                    return false
+                }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            if !finished {
+                logger.warning("drain.timeout", metadata: ["in_flight": "\(state.inFlightRequests)"])
+            }
+        }
+        await admin?.close()
+        try? await httpClient.shutdown()
+        logger.info("drain.finished")
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SidetrackObservability
+
+/// The endpoints Sidetrack answers itself: probes and `/metrics` on both listeners, plus `/config`
+/// on the admin listener. Kept apart from the proxy so the probe semantics (DESIGN §4) live in one place.
+struct LocalEndpoints: Sendable {
+    let state: GatewayState
+    let metrics: GatewayMetrics
+    let settings: GatewaySettings
+    let version: String
+    let now: @Sendable () -> UInt64
+
+    /// The probe and metrics paths also answered on the proxy listener.
+    static func isProbePath(_ path: Substring) -> Bool {
+        path == "/live" || path == "/ready" || path == "/health" || path == "/metrics"
+    }
+
+    /// The response for `path`, or nil when it is not a local endpoint.
+    func response(method: HTTPMethod, path: Substring, onAdminListener: Bool) -> LocalResponse? {
+        let known = Self.isProbePath(path) || (onAdminListener && (path == "/config" || path == "/"))
+        guard known else { return nil }
+        guard method == .GET || method == .HEAD else {
+            var response = LocalResponse.text(.methodNotAllowed, "method not allowed\n")
+            response.headers.add(name: "allow", value: "GET, HEAD")
+            return response
+        }
+        switch path {
+        case "/live":
+            // Liveness never depends on Spotify or readiness: only that this process can answer.
+            return .text(.ok, "live\n")
+        case "/ready":
+            return state.isReady ? .text(.ok, "ready\n") : .text(.serviceUnavailable, state.isDraining ? "draining\n" : "starting\n")
+        case "/health":
+            return health()
+        case "/metrics":
+            return LocalResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render())
+        case "/config":
+            return .json(.ok, Array(settings.redactedConfigJSON.utf8))
+        default:
+            return .text(.ok, "sidetrack admin: /live /ready /health /metrics /config\n")
+        }
+    }
+
+    private func health() -> LocalResponse {
+        var checks: [String: Any] = [:]
+        checks["listeners"] = ["status": state.isReady || state.isDraining ? "healthy" : "unhealthy"]
+        checks["lifecycle"] = [
+            "status": state.isDraining ? "degraded" : "healthy",
+            "draining": state.isDraining,
+            "in_flight_requests": state.inFlightRequests,
+        ]
+        checks["upstream"] = [
+            "status": "healthy",
+            "api": settings.apiUpstream.origin,
+            "accounts": settings.accountsUpstream.origin,
+        ]
+        let statuses = checks.values.compactMap { ($0 as? [String: Any])?["status"] as? String }
+        let overall = statuses.contains("unhealthy") ? "unhealthy" : statuses.contains("degraded") ? "degraded" : "healthy"
+        let uptime = Double(now() &- state.startedAtNanos) / 1e9
+        let document: [String: Any] = [
+            "status": overall,
+            "version": version,
+            "uptime_seconds": (uptime * 1000).rounded() / 1000,
+            "checks": checks,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return .json(overall == "unhealthy" ? .serviceUnavailable : .ok, Array(data))
+    }
+}

@@ -1,0 +1,36 @@
+import SidetrackCore
+import SidetrackObservability
+
+/// Stage 9: one latency observation, one counter increment and one JSON access-log line per
+/// request, whatever happened. Nothing here may fail or block: metrics are pre-resolved handles and
+/// log lines go to a bounded buffer drained by a background thread.
+struct RequestObserver: Sendable {
+    let metrics: GatewayMetrics
+    let sink: LogSink?
+    let now: @Sendable () -> UInt64
+
+    func observe(_ request: RequestContext) {
+        let elapsed = now() &- request.startNanos
+        let seconds = Double(elapsed) / 1e9
+        let method = request.method.rawValue
+        metrics.observeServer(route: request.route.index, method: method, status: request.status, cache: request.cache, seconds: seconds)
+        guard let sink else { return }
+        let record = AccessLogRecord(
+            requestID: request.requestID,
+            method: method,
+            route: request.route.template,
+            path: String(request.path),
+            status: request.status,
+            durationMs: Double(elapsed) / 1e6,
+            cache: request.cache,
+            upstreamStatus: request.upstreamStatus,
+            upstreamMs: request.upstreamNanos.map { Double($0) / 1e6 },
+            retries: request.retries,
+            client: request.client,
+            bytesOut: request.bytesOut)
+        var line: [UInt8] = []
+        line.reserveCapacity(512)
+        record.encode(into: &line)
+        sink.write(line)
+    }
+}

@@ -1,0 +1,16 @@
+import AsyncHTTPClient
+import NIOCore
+import SidetrackCore
+import SidetrackObservability
+
+/// The long-lived, thread-safe parts every connection handler shares. Built once at start-up.
+struct GatewayServices: Sendable {
+    let settings: GatewaySettings
+    let pipeline: RequestPipeline
+    let httpClient: HTTPClient
+    let metrics: GatewayMetrics
+    let observer: RequestObserver
+    let state: GatewayState
+    /// Monotonic nanoseconds (injected so tests could control time).
+    let now: @Sendable () -> UInt64
+}

@@ -1,0 +1,88 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// Carries a client's request body to AsyncHTTPClient's `StreamWriter` with back-pressure.
+///
+/// Event-loop confined (the client channel's loop, which is also the upstream request's loop).
+/// Chunks that arrive before the upstream connection is ready queue here; once more than
+/// `highWatermark` bytes are queued or in flight, `shouldPauseReading` tells the handler to stop
+/// reading from the client socket until the upstream has taken them.
+final class RequestBodyStream: @unchecked Sendable {
+    private let eventLoop: any EventLoop
+    private var writer: HTTPClient.Body.StreamWriter?
+    private var pending = CircularBuffer<ByteBuffer>()
+    private var pendingBytes = 0
+    private var inFlightBytes = 0
+    private var ended = false
+    private var completed = false
+    private let done: EventLoopPromise<Void>
+    /// Called when the stream has room again, so the handler resumes reading.
+    var onWritable: (() -> Void)?
+    private(set) var receivedBytes = 0
+    static let highWatermark = 256 * 1024
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+        self.done = eventLoop.makePromise()
+    }
+
+    var shouldPauseReading: Bool { pendingBytes + inFlightBytes >= Self.highWatermark }
+
+    /// The body for the upstream request; AsyncHTTPClient calls the closure when a connection is ready.
+    func body(contentLength: Int?) -> HTTPClient.Body {
+        .stream(contentLength: contentLength.map(Int64.init)) { writer in
+            self.eventLoop.flatSubmit {
+                self.writer = writer
+                self.pump()
+                return self.done.futureResult
+            }
+        }
+    }
+
+    func append(_ buffer: ByteBuffer) {
+        guard !completed else { return }
+        receivedBytes += buffer.readableBytes
+        pending.append(buffer)
+        pendingBytes += buffer.readableBytes
+        pump()
+    }
+
+    func end() {
+        ended = true
+        pump()
+    }
+
+    /// Ends the stream with an error (client went away, body too large): the upstream request fails.
+    func fail(_ error: any Error) {
+        guard !completed else { return }
+        completed = true
+        pending.removeAll()
+        done.fail(error)
+    }
+
+    private func pump() {
+        guard let writer, !completed else { return }
+        while let buffer = pending.popFirst() {
+            let size = buffer.readableBytes
+            pendingBytes -= size
+            inFlightBytes += size
+            writer.write(.byteBuffer(buffer)).hop(to: eventLoop).whenComplete { result in
+                self.inFlightBytes -= size
+                switch result {
+                case .success:
+                    if !self.shouldPauseReading { self.onWritable?() }
+                    self.completeIfDone()
+                case .failure(let error):
+                    self.fail(error)
+                }
+            }
+        }
+        completeIfDone()
+    }
+
+    private func completeIfDone() {
+        guard ended, !completed, pending.isEmpty, inFlightBytes == 0 else { return }
+        completed = true
+        done.succeed(())
+    }
+}

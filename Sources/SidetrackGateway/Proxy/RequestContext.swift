@@ -1,0 +1,34 @@
+import NIOCore
+import NIOHTTP1
+import SidetrackCore
+import SidetrackObservability
+
+/// Everything Sidetrack learns about one request on its way through the stages (STYLE §3): the
+/// classified route, who is calling, what the cache and upstream did, timings. Not headers, not globals.
+struct RequestContext {
+    let startNanos: UInt64
+    let method: HTTPMethod
+    let version: HTTPVersion
+    let keepAlive: Bool
+    /// The request path without the query string (logged; query values may carry secrets).
+    var path: Substring
+    /// Path and query as sent upstream.
+    var pathAndQuery: Substring
+    var requestID: String
+    var route: RouteDescriptor = .other
+    /// `tok:…` (keyed hash of the bearer token) or `ip:…`; never the token itself.
+    var client: String
+    /// The scheme and host that links in bodies are rewritten to.
+    var publicBase: String
+    var acceptsGzip = false
+    var cache: CacheLabel = .bypass
+    var status = 0
+    var bytesOut = 0
+    var upstreamStatus: Int?
+    var upstreamStartNanos: UInt64?
+    var upstreamNanos: UInt64?
+    var retries = 0
+    var errorLabel: String?
+
+    var isHead: Bool { method == .HEAD }
+}

@@ -1,0 +1,171 @@
+import NIOCore
+import NIOHTTP1
+import SidetrackCore
+
+/// The request path of DESIGN §2, in order. Each stage is a call into an engine that knows nothing
+/// of sockets; `ProxyHandler` only moves bytes. Stages 8 and 9 run when the answer comes back
+/// (`UpstreamExchange`, `RequestObserver`).
+struct RequestPipeline: Sendable {
+    let settings: GatewaySettings
+    let routes: RouteTable
+    let identifier: ClientIdentifier
+    let local: LocalEndpoints
+
+    /// What to do with a request once its head has been read.
+    enum Plan {
+        /// Answer from the gateway itself. `observed` is false for probes and `/metrics`, which are
+        /// not proxied traffic and must not skew the request metrics.
+        case local(LocalResponse, observed: Bool, keepAlive: Bool)
+        /// Send it upstream.
+        case forward(UpstreamTarget)
+    }
+
+    struct UpstreamTarget {
+        let endpoint: UpstreamEndpoint
+        let label: String
+        /// nil without a body; otherwise the declared length (nil inside = chunked).
+        let body: BodyShape?
+    }
+
+    enum BodyShape { case length(Int), chunked }
+
+    func plan(_ head: HTTPRequestHead, peer: String?, context: inout RequestContext) -> Plan {
+        // 1. Accept & identify: correlation id, client identity, the target path (refusing to be an open proxy).
+        accept(head, peer: peer, context: &context)
+        if let refusal = validateTarget(head, context: &context) {
+            return .local(.error(refusal), observed: true, keepAlive: false)
+        }
+        // Probes and metrics are answered here on the proxy listener too, before any routing.
+        if let response = local.response(method: head.method, path: context.path, onAdminListener: false) {
+            return .local(response, observed: false, keepAlive: context.keepAlive)
+        }
+        // 2. Classify: route template, scope, upstream. Unknown /v1 paths are proxied as route `other`.
+        guard let endpoint = classify(head, context: &context) else {
+            return .local(.error(.noRoute), observed: true, keepAlive: context.keepAlive)
+        }
+        // Bodies over the limit are refused before a byte is read (413), and the connection closed.
+        let body: BodyShape?
+        switch bodyShape(head.headers) {
+        case .failure(let error):
+            return .local(.error(error), observed: true, keepAlive: false)
+        case .success(let shape):
+            body = shape
+        }
+        // 3. Admit — per-client rate limit (issue 4).
+        // 4. Cache lookup (issue 3).
+        // 5. Coalesce (issue 3).
+        // 6. Guard the upstream: cooldown, global limit, bulkhead, breaker (issue 4).
+        // 7. Call upstream.
+        return .forward(UpstreamTarget(endpoint: endpoint, label: context.route.upstream == .accounts ? "accounts" : "api", body: body))
+    }
+
+    // MARK: - 1. Accept & identify
+
+    private func accept(_ head: HTTPRequestHead, peer: String?, context: inout RequestContext) {
+        let offered = head.headers.first(name: "x-request-id") ?? head.headers.first(name: "x-correlation-id")
+        if let offered, RequestID.isWellFormed(offered) {
+            context.requestID = offered
+        }
+        if let authorization = head.headers.first(name: "authorization"),
+            let token = ClientIdentifier.bearerToken(in: authorization)
+        {
+            context.client = identifier.logIdentity(forToken: token)
+        } else if let peer {
+            context.client = ClientIdentifier.logIdentity(forPeer: peer)
+        }
+        context.acceptsGzip = HeaderPolicy.acceptsGzip(head.headers)
+        context.publicBase = publicBase(head.headers)
+    }
+
+    /// Splits the request target into path and query; refuses CONNECT and absolute-form targets
+    /// for any host but the configured upstream (Sidetrack is not an open proxy).
+    private func validateTarget(_ head: HTTPRequestHead, context: inout RequestContext) -> GatewayError? {
+        if head.method == .CONNECT {
+            return .notAllowed("CONNECT is not supported: Sidetrack is not an open proxy")
+        }
+        var target = Substring(head.uri)
+        if !target.hasPrefix("/") {
+            guard let absolute = AbsoluteTarget(target) else {
+                return .badRequest("Malformed request target")
+            }
+            let allowedHosts = [settings.apiUpstream.host, "api.spotify.com"]
+            guard allowedHosts.contains(absolute.host.lowercased()) else {
+                return .notAllowed("Requests for other hosts are refused: Sidetrack is not an open proxy")
+            }
+            target = absolute.pathAndQuery
+        }
+        context.pathAndQuery = target
+        context.path = target.firstIndex(of: "?").map { target[..<$0] } ?? target
+        return nil
+    }
+
+    private func publicBase(_ headers: HTTPHeaders) -> String {
+        if let configured = settings.publicBaseURL { return configured }
+        if let host = headers.first(name: "host"), Self.isSafeHost(host) { return "http://" + host }
+        return "http://\(settings.proxyHost):\(settings.proxyPort)"
+    }
+
+    /// Host header values that can go into a link verbatim (no injection of paths or quotes).
+    static func isSafeHost(_ host: String) -> Bool {
+        !host.isEmpty && host.utf8.count <= 255
+            && host.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"),
+                    UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
+                    true
+                default: false
+                }
+            }
+    }
+
+    // MARK: - 2. Classify
+
+    private func classify(_ head: HTTPRequestHead, context: inout RequestContext) -> UpstreamEndpoint? {
+        let path = context.path
+        let isAPI = path == "/v1" || path.hasPrefix("/v1/")
+        let isToken = path == "/api/token" || path == "/api/token/"
+        guard isAPI || isToken else { return nil }
+        context.route = routes.classify(method: head.method.rawValue, path: path).route
+        return isToken ? settings.accountsUpstream : settings.apiUpstream
+    }
+
+    private func bodyShape(_ headers: HTTPHeaders) -> Result<BodyShape?, GatewayError> {
+        if headers[canonicalForm: "transfer-encoding"].contains(where: { $0.lowercased() == "chunked" }) {
+            return .success(.chunked)
+        }
+        guard let declared = headers.first(name: "content-length") else { return .success(nil) }
+        guard let length = Int(declared), length >= 0 else { return .failure(.badRequest("Invalid Content-Length")) }
+        if length > settings.maxBodyBytes { return .failure(.bodyTooLarge) }
+        return .success(length == 0 ? nil : .length(length))
+    }
+}
+
+/// An absolute-form request target, `http://host[:port]/path?query`.
+struct AbsoluteTarget {
+    let host: Substring
+    let pathAndQuery: Substring
+
+    init?(_ target: Substring) {
+        let lower = target.prefix(8).lowercased()
+        let rest: Substring
+        if lower.hasPrefix("http://") {
+            rest = target.dropFirst(7)
+        } else if lower.hasPrefix("https://") {
+            rest = target.dropFirst(8)
+        } else {
+            return nil
+        }
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        guard !authority.isEmpty, !authority.contains("@") else { return nil }
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+        } else {
+            host = authority.split(separator: ":", maxSplits: 1).first ?? authority
+        }
+        let remainder = rest[authorityEnd...]
+        pathAndQuery = remainder.isEmpty ? "/" : remainder
+    }
+}

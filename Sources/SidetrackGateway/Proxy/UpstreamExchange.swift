@@ -1,0 +1,222 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import SidetrackCore
+import SidetrackObservability
+
+/// One request's trip upstream (stage 7) and the streamed answer back to the client (stage 8).
+///
+/// AsyncHTTPClient runs this delegate on the client channel's own event loop
+/// (`.delegateAndChannel(on:)`), so the state here is event-loop confined and no callback hops
+/// threads. Back-pressure both ways: the response delegate returns a future that completes only when
+/// the client socket is writable again; the request body goes through `RequestBodyStream`.
+final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = Void
+
+    private let channelContext: ChannelHandlerContext
+    private let services: GatewayServices
+    private let target: RequestPipeline.UpstreamTarget
+    let requestBody: RequestBodyStream?
+    private(set) var request: RequestContext
+    private var task: HTTPClient.Task<Void>?
+    private var transformer: ResponseBodyTransformer?
+    private(set) var headSent = false
+    private var finished = false
+    private var writablePromise: EventLoopPromise<Void>?
+    /// Called once, when the response is complete or has failed.
+    var onComplete: ((UpstreamExchange) -> Void)?
+    /// True when the client connection must be closed after this response.
+    private(set) var mustClose = false
+
+    init(context: ChannelHandlerContext, services: GatewayServices, target: RequestPipeline.UpstreamTarget, request: RequestContext) {
+        self.channelContext = context
+        self.services = services
+        self.target = target
+        self.request = request
+        if let body = target.body {
+            _ = body
+            self.requestBody = RequestBodyStream(eventLoop: context.eventLoop)
+        } else {
+            self.requestBody = nil
+        }
+    }
+
+    // MARK: - Sending
+
+    func start(head: HTTPRequestHead, peer: String?) {
+        let headers = HeaderPolicy.upstreamRequestHeaders(
+            from: head.headers, requestID: request.requestID, peerAddress: peer, acceptsGzip: request.acceptsGzip)
+        var body: HTTPClient.Body?
+        if let requestBody, let shape = target.body {
+            switch shape {
+            case .length(let length): body = requestBody.body(contentLength: length)
+            case .chunked: body = requestBody.body(contentLength: nil)
+            }
+        }
+        let upstreamRequest: HTTPClient.Request
+        do {
+            upstreamRequest = try HTTPClient.Request(
+                url: target.endpoint.origin + request.pathAndQuery, method: head.method, headers: headers, body: body)
+        } catch {
+            fail(.badRequest("Malformed request target"), outcome: nil)
+            return
+        }
+        request.upstreamStartNanos = services.now()
+        task = services.httpClient.execute(
+            request: upstreamRequest,
+            delegate: self,
+            eventLoop: .delegateAndChannel(on: channelContext.eventLoop),
+            deadline: .now() + services.settings.requestTimeout
+        )
+    }
+
+    /// The client went away: stop the upstream work too.
+    func cancel() {
+        requestBody?.fail(ChannelError.ioOnClosedChannel)
+        task?.cancel()
+        finished = true
+        writablePromise?.fail(ChannelError.ioOnClosedChannel)
+        writablePromise = nil
+    }
+
+    /// The client's body grew past the limit mid-stream.
+    func abortBodyTooLarge() {
+        requestBody?.fail(GatewayError.bodyTooLarge)
+        task?.cancel()
+        mustClose = true
+        if !headSent {
+            fail(.bodyTooLarge, outcome: nil)
+        }
+    }
+
+    func writabilityChanged(isWritable: Bool) {
+        if isWritable, let promise = writablePromise {
+            writablePromise = nil
+            promise.succeed(())
+        }
+    }
+
+    // MARK: - HTTPClientResponseDelegate (stage 8: respond)
+
+    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        guard !finished else { return channelContext.eventLoop.makeSucceededVoidFuture() }
+        let now = services.now()
+        request.upstreamStatus = Int(head.status.code)
+        let hasBody = !request.isHead && head.status != .noContent && head.status != .notModified
+        if hasBody, services.settings.rewriteLinks {
+            transformer = try? ResponseBodyTransformer(
+                contentType: head.headers.first(name: "content-type"),
+                contentEncoding: head.headers.first(name: "content-encoding"),
+                linkPrefix: services.settings.linkPrefix,
+                publicBase: request.publicBase)
+        }
+        var headers = HeaderPolicy.clientResponseHeaders(
+            from: head.headers, bodyRewritten: transformer != nil, requestID: request.requestID)
+        headers.add(name: "x-cache", value: "BYPASS")
+        if let started = request.upstreamStartNanos {
+            headers.add(name: "server-timing", value: "upstream;dur=\(Self.millis(now &- started))")
+        }
+        if !request.keepAlive || mustClose { headers.replaceOrAdd(name: "connection", value: "close") }
+        request.status = Int(head.status.code)
+        headSent = true
+        let clientHead = HTTPResponseHead(version: request.version, status: head.status, headers: headers)
+        channelContext.write(NIOAny(HTTPServerResponsePart.head(clientHead)), promise: nil)
+        return channelContext.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        guard !finished else { return channelContext.eventLoop.makeSucceededVoidFuture() }
+        if let transformer {
+            do {
+                for chunk in try transformer.transform(buffer, allocator: channelContext.channel.allocator) {
+                    writeBody(chunk)
+                }
+            } catch {
+                task.cancel()
+                return channelContext.eventLoop.makeFailedFuture(error)
+            }
+        } else {
+            writeBody(buffer)
+        }
+        channelContext.flush()
+        if channelContext.channel.isWritable {
+            return channelContext.eventLoop.makeSucceededVoidFuture()
+        }
+        let promise = channelContext.eventLoop.makePromise(of: Void.self)
+        writablePromise = promise
+        return promise.futureResult
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+        guard !finished else { return }
+        if let transformer {
+            do {
+                for chunk in try transformer.finish(allocator: channelContext.channel.allocator) { writeBody(chunk) }
+            } catch {
+                didReceiveError(task: task, error)
+                return
+            }
+        }
+        finished = true
+        recordUpstream(outcome: Self.outcome(forStatus: request.upstreamStatus ?? 0))
+        channelContext.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        onComplete?(self)
+    }
+
+    func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
+        guard !finished else { return }
+        let (gatewayError, outcome) = UpstreamErrorClassifier.classify(error)
+        fail(gatewayError, outcome: outcome)
+    }
+
+    // MARK: - Helpers
+
+    private func writeBody(_ buffer: ByteBuffer) {
+        request.bytesOut += buffer.readableBytes
+        channelContext.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    /// Ends the exchange with a gateway error: a Spotify-format error response if nothing was sent
+    /// yet, else the client connection is closed (a half-sent body cannot be turned into an error).
+    private func fail(_ error: GatewayError, outcome: UpstreamOutcome?) {
+        finished = true
+        if let outcome { recordUpstream(outcome: outcome) }
+        request.errorLabel = error.label
+        if headSent {
+            mustClose = true
+            channelContext.flush()
+            channelContext.close(promise: nil)
+        } else {
+            let response = LocalResponse.error(error)
+            request.status = Int(response.status.code)
+            request.bytesOut = response.body.count
+            mustClose = mustClose || !request.keepAlive
+            channelContext.writeLocal(
+                response, version: request.version, isHead: request.isHead, keepAlive: !mustClose,
+                extraHeaders: ["x-request-id": request.requestID])
+        }
+        onComplete?(self)
+    }
+
+    private func recordUpstream(outcome: UpstreamOutcome) {
+        guard let started = request.upstreamStartNanos else { return }
+        let elapsed = services.now() &- started
+        request.upstreamNanos = elapsed
+        services.metrics.observeUpstream(
+            route: request.route.index, upstream: target.label, outcome: outcome, seconds: Double(elapsed) / 1e9)
+    }
+
+    static func outcome(forStatus status: Int) -> UpstreamOutcome {
+        switch status {
+        case 429: .rateLimited
+        case 400..<500: .clientError
+        case 500...: .error
+        default: .success
+        }
+    }
+
+    static func millis(_ nanos: UInt64) -> String {
+        let tenths = (nanos + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

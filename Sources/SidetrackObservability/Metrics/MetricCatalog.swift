@@ -1,0 +1,67 @@
+import Prometheus
+
+/// Names, HELP texts and buckets of Sidetrack's metric families (DESIGN §4), in one place so a
+/// dashboard author and a later family can find them. Add new families here.
+///
+/// Descriptors are computed properties because `MetricNameDescriptor` is not `Sendable`; they
+/// are only needed when a series is created, never per observation.
+public enum MetricCatalog {
+    /// Latency buckets in seconds: 0.5 ms … 10 s, including every SLO threshold used by the
+    /// alerts (0.1, 0.25, 0.5, 1).
+    public static let latencyBuckets: [Double] = [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
+
+    /// Histogram {route, method, status_class, cache}.
+    public static var serverRequestDuration: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_http_server_request_duration_seconds",
+            "Duration of HTTP requests served by Sidetrack, from request head to last response byte."
+        )
+    }
+
+    /// Counter {route, method, code}.
+    public static var serverRequests: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_http_server_requests_total",
+            "HTTP requests served by Sidetrack, by route, method and response status code."
+        )
+    }
+
+    /// Gauge, no labels.
+    public static var serverActiveRequests: MetricNameDescriptor {
+        descriptor("sidetrack_http_server_active_requests", "HTTP requests currently being served by Sidetrack.")
+    }
+
+    /// Histogram {route, upstream, outcome}.
+    public static var upstreamRequestDuration: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_upstream_request_duration_seconds",
+            "Duration of calls from Sidetrack to the Spotify upstream, per attempt."
+        )
+    }
+
+    /// Counter {route, outcome}.
+    public static var upstreamRequests: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_upstream_requests_total",
+            "Calls from Sidetrack to the Spotify upstream, per attempt, by outcome."
+        )
+    }
+
+    /// Gauge {version, commit} = 1.
+    public static var buildInfo: MetricNameDescriptor {
+        descriptor("sidetrack_build_info", "Sidetrack build information; the value is always 1.")
+    }
+
+    /// Counter, no labels; rendered by ``GatewayMetrics`` from the attached ``LogSink``.
+    public static let logLinesDroppedName = "sidetrack_log_lines_dropped_total"
+    /// HELP text of ``logLinesDroppedName``.
+    public static let logLinesDroppedHelp =
+        "Log lines dropped because the log buffer was full or the log output failed."
+
+    /// A descriptor whose full name is `name` (no namespace/unit splitting) with HELP text.
+    public static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the version and commit.")
+
+    func run() {
+        print("sidetrack \(SidetrackBuild.version) (commit \(SidetrackBuild.commit))")
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import SidetrackConfig
+
+@Suite struct RedactionTests {
+    static let token = "s3cr3t-admin-token-0123456789"
+
+    private func configured() throws -> SidetrackConfiguration {
+        try ConfigurationLoader.load(
+            yaml: "admin:\n  token: \(Self.token)\n",
+            environment: [EnvironmentVariables.upstream: "https://user:hunter2@upstream.example"]
+        )
+    }
+
+    @Test func tokenAndUserinfoNeverAppearInTheOutput() throws {
+        let configuration = try configured()
+        for text in [configuration.redactedYAML(), configuration.redactedJSON(), "\(configuration)",
+                     String(reflecting: configuration)] {
+            #expect(!text.contains(Self.token))
+            #expect(!text.contains("hunter2"))
+        }
+        #expect(configuration.redactedYAML().contains("token: \"<redacted>\""))
+        #expect(configuration.redactedYAML().contains("api: \"https://<redacted>@upstream.example\""))
+        #expect(configuration.admin.token?.value == Self.token)
+    }
+
+    @Test func rejectedSecretsAreNotEchoedInIssues() {
+        let found = issues(
+            yaml: "admin:\n  token: tooshort\n",
+            environment: [EnvironmentVariables.accountsUpstream: "https://user:hunter2@host/path"]
+        )
+        let text = ConfigurationError(issues: found).description
+        #expect(found.count == 2)
+        #expect(!text.contains("tooshort"))
+        #expect(!text.contains("hunter2"))
+        #expect(text.contains("https://<redacted>@host/path"))
+    }
+
+    @Test func defaultsAsYAML() {
+        #expect(SidetrackConfiguration().redactedYAML() == """
+            listen: "127.0.0.1:8080"
+            public_base_url: null
+            admin:
+              listen: "127.0.0.1:9901"
+              token: null
+            upstream:
+              api: "https://api.spotify.com"
+              accounts: "https://accounts.spotify.com"
+              connect_timeout: "2s"
+              request_timeout: "10s"
+              idle_timeout: "1m"
+              max_connections_per_host: 64
+              ca_file: null
+            limits:
+              max_header_bytes: 16384
+              max_body_bytes: 10485760
+            drain_timeout: "25s"
+            cache:
+              path: "./.sidetrack/cache.sqlite"
+            log:
+              level: "info"
+              access: true
+            build:
+              version: "dev"
+              commit: "unknown"
+
+            """)
+    }
+
+    @Test func jsonIsValidAndMatchesTheModel() throws {
+        var configuration = try configured()
+        configuration.cache.storage = .memoryOnly
+        configuration.build = BuildInfo(version: "1.2.3", commit: "abc\"def")
+        let object = try JSONSerialization.jsonObject(with: Data(configuration.redactedJSON().utf8)) as? [String: Any]
+        let admin = object?["admin"] as? [String: Any]
+        let upstream = object?["upstream"] as? [String: Any]
+        let cache = object?["cache"] as? [String: Any]
+        let build = object?["build"] as? [String: Any]
+        #expect(admin?["token"] as? String == "<redacted>")
+        #expect(upstream?["max_connections_per_host"] as? Int == 64)
+        #expect(cache?["path"] as? String == "none")
+        #expect(build?["commit"] as? String == "abc\"def")
+        #expect(object?["public_base_url"] is NSNull)
+    }
+
+    /// Without secrets and the build section, the YAML output loads back to the same configuration.
+    @Test func yamlRoundTrips() throws {
+        let original = try ConfigurationLoader.load(yaml: """
+            listen: "[::1]:0"
+            public_base_url: http://gw.local:8080
+            upstream:
+              connect_timeout: 1500ms
+              idle_timeout: 90
+            cache:
+              path: none
+            log:
+              access: false
+            """)
+        let text = original.redactedYAML()
+        let withoutBuild = String(text[..<(text.range(of: "build:")?.lowerBound ?? text.endIndex)])
+        #expect(try ConfigurationLoader.load(yaml: withoutBuild) == original)
+    }
+}

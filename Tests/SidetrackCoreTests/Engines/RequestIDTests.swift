@@ -1,0 +1,31 @@
+import Testing
+@testable import SidetrackCore
+
+@Suite struct RequestIDTests {
+    @Test(arguments: ["abc", "4bf92f3577b34da6a3ce929d0e0e4736", "req-1.2_3:4", String(repeating: "a", count: 128)])
+    func acceptsWellFormedIDs(_ id: String) {
+        #expect(RequestID.isWellFormed(id))
+    }
+
+    @Test(arguments: ["", String(repeating: "a", count: 129), "has space", "new\nline", "quote\"", "ümlaut", "a/b", "x{y}"])
+    func rejectsMalformedIDs(_ id: String) {
+        #expect(!RequestID.isWellFormed(id))
+    }
+
+    @Test func generatedIDsAreWellFormedAndDistinct() {
+        var seen = Set<String>()
+        for _ in 0..<1000 {
+            let id = RequestID.generate()
+            #expect(id.count == 32)
+            #expect(RequestID.isWellFormed(id))
+            seen.insert(id)
+        }
+        #expect(seen.count == 1000)
+    }
+
+    @Test func hexFormatting() {
+        #expect(Hex.string(UInt64(0)) == "0000000000000000")
+        #expect(Hex.string(UInt64(0xDEAD_BEEF)) == "00000000deadbeef")
+        #expect(Hex.string([0x00, 0xFF, 0x10]) == "00ff10")
+    }
+}

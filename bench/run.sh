@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Benchmarks Sidetrack (pass-through, no cache) against the bare emulator and against nginx doing
+# plain proxy_pass to the same emulator, with wrk, alternating targets over N repetitions, and
+# prints a table of medians. See docs/benchmarks.md for the latest results.
+#
+# Usage: bench/run.sh            (3 reps × 10 s per target)
+#        BENCH_QUICK=1 bench/run.sh   (smoke: 1 rep × 3 s)
+# Env (defaults): BENCH_REPS=3 BENCH_DURATION=10s BENCH_WARMUP=2s BENCH_THREADS=2
+#   BENCH_CONNECTIONS=32 BENCH_PATH=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh BENCH_SKIP_BUILD=0
+#   SIDETRACK_BIN=.build/release/sidetrack BENCH_SIDETRACK_ARGS="" (extra `serve` flags)
+#   BENCH_REQUIRE_SIDETRACK=0 (1: fail instead of reporting Sidetrack's row as pending)
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
+# shellcheck source=../scripts/lib/procs.sh
+source scripts/lib/procs.sh
+
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+  reps=${BENCH_REPS:-1} duration=${BENCH_DURATION:-3s} warmup=${BENCH_WARMUP:-1s}
+else
+  reps=${BENCH_REPS:-3} duration=${BENCH_DURATION:-10s} warmup=${BENCH_WARMUP:-2s}
+fi
+threads=${BENCH_THREADS:-2}
+connections=${BENCH_CONNECTIONS:-32}
+path=${BENCH_PATH:-/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh}
+[[ $reps =~ ^[1-9][0-9]*$ ]] || procs_die "BENCH_REPS must be a positive integer, got '$reps'"
+
+for tool in wrk nginx curl python3; do
+  command -v "$tool" >/dev/null 2>&1 || procs_die "$tool not found (run scripts/install-deps.sh)"
+done
+
+if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  echo "bench: building release (swift build -c release --product sidetrack)…"
+  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
+    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
+fi
+
+results="$repo/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$results"
+procs_init
+
+start_emulator || procs_die "emulator did not start"
+
+targets=(emulator)
+declare -A url=([emulator]=$EMULATOR_URL)
+
+# shellcheck disable=SC2086  # BENCH_SIDETRACK_ARGS is a list of flags on purpose
+if start_gateway ${BENCH_SIDETRACK_ARGS:-}; then
+  targets+=(sidetrack)
+  url[sidetrack]=$PROXY_URL
+elif [[ ${BENCH_REQUIRE_SIDETRACK:-0} == 1 ]]; then
+  procs_die "Sidetrack gateway did not start"
+else
+  echo "bench: WARNING: Sidetrack gateway did not start; its row will be 'pending'" >&2
+fi
+
+# nginx needs a concrete port: ask the kernel for a free one, then hand it to nginx.
+nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+nginx_dir="$PROCS_DIR/nginx"
+mkdir -p "$nginx_dir/tmp"
+chmod 755 "$PROCS_DIR" "$nginx_dir"  # workers drop to an unprivileged user when run as root
+sed -e "s|@DIR@|$nginx_dir|g" -e "s|@PORT@|$nginx_port|g" -e "s|@UPSTREAM@|$EMULATOR_ADDR|g" \
+  bench/nginx.conf.template >"$nginx_dir/nginx.conf"
+procs_start nginx nginx -p "$nginx_dir" -e "$nginx_dir/error.log" -c "$nginx_dir/nginx.conf"
+url[nginx]="http://127.0.0.1:$nginx_port"
+targets+=(nginx)
+
+# Every target must answer the benchmark request with 200 before we measure it (bounded wait).
+probe() {  # probe TARGET — prints response headers of one request
+  local target=$1 i code
+  for ((i = 0; i < 50; i++)); do
+    code=$(curl -sS -o /dev/null -D "$results/probe-$target.headers" --max-time 2 -w '%{http_code}' \
+      -H 'Authorization: Bearer bench' "${url[$target]}$path" 2>/dev/null || true)
+    [[ $code == 200 ]] && return 0
+    sleep 0.1
+  done
+  procs_show_logs "$target"
+  [[ $target == nginx ]] && tail -n 5 "$nginx_dir/error.log" >&2
+  procs_die "$target (${url[$target]}$path) did not answer 200 (last status: ${code:-none})"
+}
+for target in "${targets[@]}"; do probe "$target"; done
+if [[ -n ${url[sidetrack]:-} ]]; then
+  x_cache=$(grep -i '^x-cache:' "$results/probe-sidetrack.headers" | tr -d '\r' | cut -d' ' -f2- || true)
+  echo "bench: Sidetrack probe X-Cache: ${x_cache:-absent}"
+fi
+
+run_wrk() {  # run_wrk TARGET DURATION OUTFILE
+  wrk --latency -t"$threads" -c"$connections" -d"$2" --timeout 5s -s bench/wrk.lua "${url[$1]}$path" >"$3" 2>&1 \
+    || procs_die "wrk against $1 failed: $(tail -n 3 "$3")"
+}
+
+echo "bench: warm-up ($warmup per target)…"
+for target in "${targets[@]}"; do run_wrk "$target" "$warmup" "$results/warmup-$target.txt"; done
+
+# Alternate targets within each repetition so drift (thermal, noisy neighbours) hits all alike.
+: >"$results/runs.txt"
+for ((rep = 1; rep <= reps; rep++)); do
+  for target in "${targets[@]}"; do
+    echo "bench: rep $rep/$reps → $target ($duration, -t$threads -c$connections)"
+    out="$results/wrk-$target-$rep.txt"
+    run_wrk "$target" "$duration" "$out"
+    line=$(grep '^BENCH_RESULT ' "$out") || procs_die "no BENCH_RESULT line in $out"
+    echo "$target ${line#BENCH_RESULT }" >>"$results/runs.txt"
+  done
+done
+
+{
+  echo "wrk --latency -t$threads -c$connections -d$duration, GET $path, $reps rep(s), medians"
+  echo
+  python3 bench/summarize.py <"$results/runs.txt"
+} | tee "$results/table.md"
+echo "bench: raw results in ${results#"$repo"/}"
