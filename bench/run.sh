@@ -14,7 +14,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
-# shellcheck source=../scripts/lib/procs.sh
+# shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
 
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then

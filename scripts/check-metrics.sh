@@ -7,7 +7,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-# shellcheck source=lib/procs.sh
+# shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
 
 command -v promtool >/dev/null 2>&1 || procs_die "promtool not found (scripts/install-deps.sh installs it via the prometheus package)"
@@ -32,6 +32,7 @@ send 200 "/v1/tracks/$known_id"
 send 404 "/v1/tracks/$missing_id"
 send 404 "$unknown_path"
 
+indent() { sed -e 's/^/  /'; }
 failures=0
 summary=()
 lint() {  # lint NAME URL
@@ -46,14 +47,14 @@ lint() {  # lint NAME URL
   findings=$(promtool check metrics <"$body" 2>&1) || true
   if [[ -n $findings ]]; then
     echo "FAIL $name: promtool check metrics found:" >&2
-    sed 's/^/  /' <<<"$findings" >&2
+    indent <<<"$findings" >&2
     failures=$((failures + 1))
   fi
   local leaked
   leaked=$(grep -v '^#' "$body" | grep -E "$known_id|$missing_id|no-such-endpoint" || true)
   if [[ -n $leaked ]]; then
     echo "FAIL $name: raw ids/paths in metric labels (unbounded cardinality):" >&2
-    sed 's/^/  /' <<<"$leaked" | head -n 10 >&2
+    indent <<<"$leaked" | head -n 10 >&2
     failures=$((failures + 1))
   fi
   if ! grep -q '^sidetrack_http_server_requests_total' "$body"; then

@@ -6,7 +6,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-# shellcheck source=lib/procs.sh
+# shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
 
 venv=${VENV_DIR:-$repo/.venv}

@@ -23,7 +23,7 @@ is_installed() { dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok install
 updated=0
 apt_update_once() {
   if [[ $updated -eq 0 ]]; then
-    "${as_root[@]}" apt-get update -qq >/dev/null || die "apt-get update failed"
+    "${as_root[@]}" apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed (network or sources.list?)"
     updated=1
   fi
 }
@@ -68,8 +68,14 @@ fi
 cleanup() { if [[ $created_policy -eq 1 ]]; then "${as_root[@]}" rm -f "$policy"; fi; }
 trap cleanup EXIT
 
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-  || die "apt-get install failed for: ${missing[*]}"
+# apt's chatter goes to a log that is shown only if the install fails.
+apt_log=$(mktemp "${TMPDIR:-/tmp}/install-deps.XXXXXX")
+if ! "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$apt_log" 2>&1; then
+  tail -n 30 "$apt_log" >&2
+  rm -f "$apt_log"
+  die "apt-get install failed for: ${missing[*]}"
+fi
+rm -f "$apt_log"
 
 echo "install-deps: installed ${missing[*]}"

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct CatalogTests {
     @Test func trackHasSpotifyShapeHeadersAndRealisticSize() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let answer = try await harness.get("/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh")
             #expect(answer.status == 200)
             #expect(answer.header("Content-Type") == "application/json; charset=utf-8")
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func severalTracksAnswerNullForUnknownIds() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let answer = try await harness.get("/v1/tracks?ids=abc,missing1,def")
             #expect(answer.status == 200)
             let tracks = try #require(answer.json?["tracks"] as? [Any])
@@ -48,7 +48,7 @@ import Testing
         ("/elsewhere", 404, "Service not found"),
     ])
     func errorsUseSpotifysBody(path: String, status: Int, message: String) async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let answer = try await harness.get(path)
             #expect(answer.status == status)
             #expect(value(answer.json, "error.status") as? Int == status)
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func albumTracksPageWithSpotifyLinks() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let first = try #require(try await harness.get("/v1/albums/abc/tracks").json)
             #expect(first["href"] as? String == "https://api.spotify.com/v1/albums/abc/tracks?offset=0&limit=20")
             #expect(first["next"] as? String == "https://api.spotify.com/v1/albums/abc/tracks?offset=20&limit=20")
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func albumAndArtistObjects() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let album = try #require(try await harness.get("/v1/albums/abc").json)
             #expect(album["type"] as? String == "album")
             #expect(album["uri"] as? String == "spotify:album:abc")
@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func searchPagesEachRequestedType() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let json = try #require(try await harness.get("/v1/search?q=daft%20punk&type=track,artist&limit=3").json)
             #expect(json.keys.sorted() == ["artists", "tracks"])
             #expect((value(json, "tracks.items") as? [Any])?.count == 3)
@@ -115,7 +115,7 @@ import Testing
     }
 
     @Test func tokensAreRequired() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let none = try await harness.get("/v1/tracks/abc", token: nil)
             #expect(none.status == 401)
             #expect(none.text == #"{"error":{"status":401,"message":"No token provided"}}"#)

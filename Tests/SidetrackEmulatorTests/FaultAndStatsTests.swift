@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct FaultAndStatsTests {
     @Test func statusFaultForTheNextRequestOnly() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             harness.emulator.faults.set(Fault(status: 503, remaining: 1))
             let failed = try await harness.get("/v1/tracks/abc")
             #expect(failed.status == 503)
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func rateLimitWithRetryAfterAndQuota() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             harness.emulator.faults.set(Fault(status: 429, retryAfterSeconds: 7))
             let limited = try await harness.get("/v1/tracks/abc")
             #expect(limited.status == 429)
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func latencyFaultDelaysTheAnswer() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             harness.emulator.faults.set(Fault(latency: .milliseconds(150), remaining: 1))
             let clock = ContinuousClock()
             let start = clock.now
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func resetClosesWithoutAnswering() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             harness.emulator.faults.set(Fault(resetConnection: true, remaining: 1))
             await #expect(throws: (any Error).self) {
                 _ = try await harness.get("/v1/tracks/abc")
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func pathPrefixLimitsTheFault() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             harness.emulator.faults.set(Fault(status: 500, pathPrefix: "/v1/albums"))
             #expect(try await harness.get("/v1/tracks/abc").status == 200)
             #expect(try await harness.get("/v1/albums/abc").status == 500)
@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func faultsSwitchOverHTTPAndNeverHitTheControlPaths() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let body = #"{"status":429,"retry_after":3,"path_prefix":"/v1/","count":2}"#
             let set = try await harness.send(.POST, "/_emulator/faults", token: nil, body: ByteBuffer(string: body))
             #expect(set.status == 200)
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func statsCountPerMethodAndPath() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             _ = try await harness.get("/v1/tracks/abc?market=SE")
             _ = try await harness.get("/v1/tracks/abc")
             _ = try await harness.get("/v1/me")
@@ -93,7 +93,9 @@ import Testing
 
             let json = try #require(try await harness.get("/_emulator/stats").json)
             #expect(json["total"] as? Int == 3)
-            #expect(value(json, "requests") as? [String: Int] == ["GET /v1/tracks/abc": 2, "GET /v1/me": 1])
+            #expect(value(json, "requests.GET /v1/tracks/abc") as? Int == 2)
+            #expect(value(json, "requests.GET /v1/me") as? Int == 1)
+            #expect((value(json, "requests") as? [String: Any])?.count == 2)
 
             #expect(try await harness.send(.POST, "/_emulator/stats/reset").status == 204)
             #expect(harness.emulator.stats() == EmulatorStats())

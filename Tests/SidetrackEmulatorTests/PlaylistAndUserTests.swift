@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct PlaylistAndUserTests {
     @Test func playlistETagRevalidatesAndChangesOnAdd() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let first = try await harness.get("/v1/playlists/pl1/items")
             #expect(first.status == 200)
             let etag = try #require(first.header("ETag"))
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func addItemsRejectsBadInput() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             for body in [#"{"uris":[]}"#, #"{"uris":["spotify:album:abc"]}"#, "not json"] {
                 let answer = try await harness.send(.POST, "/v1/playlists/pl2/items", body: ByteBuffer(string: body))
                 #expect(answer.status == 400, "\(body)")
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func meDependsOnTheToken() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let alice = try #require(try await harness.get("/v1/me", token: "alice").json)
             let bob = try #require(try await harness.get("/v1/me/", token: "bob").json)
             #expect(alice["id"] as? String != bob["id"] as? String)
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func userLibraryEndpoints() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let saved = try #require(try await harness.get("/v1/me/tracks?limit=10").json)
             #expect(saved["total"] as? Int == MeEndpoints.savedTrackCount)
             #expect(saved["next"] as? String == "https://api.spotify.com/v1/me/tracks?offset=10&limit=10")
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func tokenEndpointClientCredentials() async throws {
-        try await EmulatorHarness.run { harness in
+        try await EmulatorHarness.run { harness async throws in
             let basic = "Basic " + Data("client:secret".utf8).base64EncodedString()
             let form = [("Content-Type", "application/x-www-form-urlencoded"), ("Authorization", basic)]
             let good = try await harness.send(

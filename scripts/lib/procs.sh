@@ -32,7 +32,8 @@ procs_init() {
 procs_start() {
   local name=$1; shift
   [[ -n $PROCS_DIR ]] || procs_die "procs_init was not called"
-  "$@" >"$PROCS_DIR/$name.log" 2>"$PROCS_DIR/$name.err" </dev/null &
+  # SIDETRACK_BIN is ours, not the gateway's: its config rejects unknown SIDETRACK_* variables.
+  env -u SIDETRACK_BIN "$@" >"$PROCS_DIR/$name.log" 2>"$PROCS_DIR/$name.err" </dev/null &
   PROCS_PIDS+=("$!")
   PROCS_NAMES+=("$name")
 }
@@ -87,6 +88,7 @@ procs_require_bin() {
 }
 
 # start_emulator [EXTRA ARGS...] — the fake Spotify. Sets EMULATOR_ADDR and EMULATOR_URL.
+# shellcheck disable=SC2120  # extra args are optional
 start_emulator() {
   procs_require_bin
   procs_start emulator "$SIDETRACK_BIN" emulator --listen 127.0.0.1:0 "$@"
@@ -97,6 +99,7 @@ start_emulator() {
 
 # start_gateway [EXTRA ARGS...] — Sidetrack in front of the emulator, pass-through cache.
 # Sets PROXY_URL, ADMIN_URL and GATEWAY_LOG (its JSON access log on stdout).
+# shellcheck disable=SC2120  # extra args are optional
 start_gateway() {
   procs_require_bin
   [[ -n ${EMULATOR_URL:-} ]] || procs_die "start_emulator must run before start_gateway"

@@ -42,6 +42,8 @@ struct YAMLLayer {
         switch root {
         case nil:
             break // An empty file: all defaults.
+        case let scalar? where scalar.null != nil:
+            break // `---` alone (a document holding null) is an empty file too.
         case .mapping(let mapping)?:
             walk(mapping, section: "")
         case let other?:

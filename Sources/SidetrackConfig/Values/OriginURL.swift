@@ -46,7 +46,12 @@ public struct OriginURL: Sendable, Equatable, Hashable, CustomStringConvertible 
         }
         let host: String
         var port = scheme.defaultPort
-        if authority.hasPrefix("[") || authority.contains(":") {
+        if authority.hasPrefix("["), authority.hasSuffix("]") {
+            // `[v6]` without a port: the scheme's default.
+            let literal = String(authority.dropFirst().dropLast())
+            guard HostSyntax.isIPv6(literal) else { return nil }
+            host = literal
+        } else if authority.hasPrefix("[") || authority.contains(":") {
             guard let parsed = HostSyntax.splitHostPort(String(authority)),
                   let explicit = HostSyntax.port(parsed.port, allowZero: false)
             else { return nil }

@@ -18,7 +18,7 @@ public final class GatewayState: Sendable {
 
     func markListenersBound() { listenersBound.store(true, ordering: .relaxed) }
     /// From here on `/ready` answers 503, so Kubernetes stops sending new traffic.
-    func beginDraining() { draining.store(true, ordering: .relaxed) }
+    public func beginDraining() { draining.store(true, ordering: .relaxed) }
     func requestStarted() { inFlight.wrappingIncrement(ordering: .relaxed) }
     func requestFinished() { inFlight.wrappingDecrement(ordering: .relaxed) }
 }

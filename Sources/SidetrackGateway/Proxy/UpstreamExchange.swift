@@ -81,12 +81,13 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
 
     /// The client's body grew past the limit mid-stream.
     func abortBodyTooLarge() {
+        guard !finished else { return }
+        mustClose = true
+        // Answer (or close) first: cancelling the task below reports an error to this delegate
+        // synchronously, and `finished` makes that a no-op instead of a second response.
+        fail(.bodyTooLarge, outcome: nil)
         requestBody?.fail(GatewayError.bodyTooLarge)
         task?.cancel()
-        mustClose = true
-        if !headSent {
-            fail(.bodyTooLarge, outcome: nil)
-        }
     }
 
     func writabilityChanged(isWritable: Bool) {

@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@Suite struct PassThroughTests {
+    /// Sidetrack answers what the upstream answered: same status, same end-to-end headers, same body
+    /// (bodies without Spotify links are byte-identical).
+    @Test func statusHeadersAndBodyMatchTheUpstream() async throws {
+        try await GatewayHarness.with { h in
+            let path = "/v1/tracks/4uLU6hMCjMI75M1A2tKUQC"
+            var direct = HTTPClientRequest(url: h.emulator.baseURL + path)
+            direct.headers.add(name: "authorization", value: "Bearer t")
+            let upstream = try await h.client.execute(direct, timeout: .seconds(10))
+            let upstreamBody = try await upstream.body.collect(upTo: 1 << 20)
+            let (viaGateway, body) = try await h.get(path, token: "t")
+            #expect(viaGateway.status == upstream.status)
+            #expect(viaGateway.headers.first(name: "content-type") == upstream.headers.first(name: "content-type"))
+            #expect(viaGateway.headers.first(name: "cache-control") == "private, max-age=0")
+            #expect(viaGateway.headers.first(name: "x-cache") == "BYPASS")
+            #expect(viaGateway.headers.first(name: "server-timing")?.hasPrefix("upstream;dur=") == true)
+            // Links are rewritten, so compare after mapping them back.
+            let mapped = body.string.replacingOccurrences(of: h.proxyBase + "/v1/", with: "https://api.spotify.com/v1/")
+            #expect(mapped == upstreamBody.string)
+            let json = try body.json()
+            #expect(json["id"] as? String == "4uLU6hMCjMI75M1A2tKUQC")
+        }
+    }
+
+    @Test func upstreamErrorsPassThroughUnchanged() async throws {
+        try await GatewayHarness.with { h in
+            let (missing, body) = try await h.get("/v1/tracks/missing123")
+            #expect(missing.status == .notFound)
+            #expect(missing.headers.first(name: "sidetrack-error") == nil)
+            let error = try #require(try body.json()["error"] as? [String: Any])
+            #expect(error["status"] as? Int == 404)
+            #expect(error["message"] as? String == "Resource not found")
+
+            let (unauthorized, _) = try await h.send(.GET, "/v1/me")
+            #expect(unauthorized.status == .unauthorized)
+            #expect(unauthorized.headers.first(name: "sidetrack-error") == nil)
+        }
+    }
+
+    /// What reaches the upstream: end-to-end headers kept, hop-by-hop dropped, `X-Forwarded-*` set,
+    /// `Host` the upstream's, the request id forwarded.
+    @Test func requestHeadersSeenByTheUpstream() async throws {
+        try await GatewayHarness.with { h in
+            let headers: HTTPHeaders = [
+                "authorization": "Bearer secret", "accept-language": "de", "x-custom": "kept",
+                "connection": "keep-alive, x-hop", "x-hop": "dropped", "te": "trailers", "proxy-authorization": "Basic x",
+                "x-request-id": "caller-id-1", "x-forwarded-for": "10.1.1.1",
+            ]
+            let (response, body) = try await h.send(.GET, "/v1/emulator/headers", headers: headers)
+            #expect(response.status == .ok)
+            let seen = try body.json()
+            let received = (seen["headers"] as? [String: Any]) ?? seen
+            func value(_ name: String) -> String? {
+                if let string = received[name] as? String { return string }
+                return (received[name] as? [String])?.joined(separator: ", ")
+            }
+            #expect(value("authorization") == "Bearer secret")
+            #expect(value("accept-language") == "de")
+            #expect(value("x-custom") == "kept")
+            #expect(value("x-hop") == nil)
+            #expect(value("te") == nil)
+            #expect(value("proxy-authorization") == nil)
+            #expect(value("x-request-id") == "caller-id-1")
+            #expect(value("x-forwarded-for") == "10.1.1.1, 127.0.0.1")
+            #expect(value("x-forwarded-proto") == "http")
+            #expect(value("x-forwarded-host") == "127.0.0.1:\(h.ports.proxy)")
+            #expect(value("host")?.hasPrefix("127.0.0.1") == true)
+        }
+    }
+
+    @Test func mutationsAndTheTokenEndpointAreForwarded() async throws {
+        try await GatewayHarness.with { h in
+            var headers: HTTPHeaders = ["authorization": "Bearer t", "content-type": "application/json"]
+            let (created, createdBody) = try await h.send(
+                .POST, "/v1/playlists/p1/items", headers: headers, body: Array(#"{"uris":["spotify:track:a"]}"#.utf8))
+            #expect(created.status == .created)
+            #expect(try createdBody.json()["snapshot_id"] != nil)
+
+            headers = [
+                "authorization": "Basic " + Data("id:secret".utf8).base64EncodedString(),
+                "content-type": "application/x-www-form-urlencoded",
+            ]
+            let (token, tokenBody) = try await h.send(
+                .POST, "/api/token", headers: headers, body: Array("grant_type=client_credentials".utf8))
+            #expect(token.status == .ok)
+            #expect(try tokenBody.json()["token_type"] as? String == "Bearer")
+            #expect(h.emulator.stats().count("POST", "/api/token") == 1)
+
+            let (bad, badBody) = try await h.send(
+                .POST, "/api/token", headers: ["content-type": "application/x-www-form-urlencoded"],
+                body: Array("grant_type=client_credentials".utf8))
+            #expect(bad.status == .badRequest)
+            #expect(try badBody.json()["error"] as? String == "invalid_client")
+        }
+    }
+
+    /// spotipy sends trailing slashes on some paths; they reach the upstream and are classified.
+    @Test func trailingSlashesAreAccepted() async throws {
+        try await GatewayHarness.with { h in
+            let (response, _) = try await h.get("/v1/albums/abc/tracks/")
+            #expect(response.status != .badGateway)
+            let line = try #require(h.accessLines().last)
+            #expect(line["route"] as? String == "/v1/albums/{id}/tracks")
+        }
+    }
+
+    @Test func headRequestsHaveNoBody() async throws {
+        try await GatewayHarness.with { h in
+            let (response, body) = try await h.send(.HEAD, "/v1/tracks/abc", headers: ["authorization": "Bearer t"])
+            #expect(response.status == .ok)
+            #expect(body.readableBytes == 0)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import NIOHTTP1
+import Testing
+
+@Suite struct RequestIDHandlingTests {
+    @Test(arguments: ["x-request-id", "x-correlation-id"])
+    func wellFormedIDsAreKeptEchoedForwardedAndLogged(header: String) async throws {
+        try await GatewayHarness.with { h in
+            let id = "req-42.abc:DEF_9"
+            let (response, body) = try await h.get("/v1/emulator/headers", headers: [header: id])
+            #expect(response.headers.first(name: "x-request-id") == id)
+            #expect(try body.json()["x-request-id"] as? String == id)
+            #expect(h.accessLines().last?["request_id"] as? String == id)
+        }
+    }
+
+    @Test(arguments: ["has spaces", String(repeating: "a", count: 129), "quote\"inside", "new%0Aline"])
+    func malformedIDsAreReplaced(id: String) async throws {
+        try await GatewayHarness.with { h in
+            let (response, body) = try await h.get("/v1/emulator/headers", headers: ["x-request-id": id])
+            let echoed = try #require(response.headers.first(name: "x-request-id"))
+            #expect(echoed != id)
+            #expect(echoed.count == 32)
+            #expect(try body.json()["x-request-id"] as? String == echoed)
+            #expect(h.accessLines().last?["request_id"] as? String == echoed)
+        }
+    }
+
+    @Test func everyResponseHasAnIDEvenErrors() async throws {
+        try await GatewayHarness.with { h in
+            let (noRoute, _) = try await h.send(.GET, "/elsewhere")
+            #expect(noRoute.headers.first(name: "x-request-id")?.count == 32)
+            let (first, _) = try await h.get("/v1/tracks/a")
+            let (second, _) = try await h.get("/v1/tracks/a")
+            #expect(first.headers.first(name: "x-request-id") != second.headers.first(name: "x-request-id"))
+        }
+    }
+}
