@@ -22,6 +22,7 @@ public final class Gateway: Sendable {
     private let group: any EventLoopGroup
     private let httpClient: HTTPClient
     private let services: GatewayServices
+    let cache: ResponseCache?
     private let endpoints: LocalEndpoints
     private let logger: Logger
     private let listeners = NIOLockedValueBox<(proxy: HTTPListener?, admin: HTTPListener?)>((nil, nil))
@@ -46,13 +47,25 @@ public final class Gateway: Sendable {
         self.state = GatewayState(now: now())
         self.httpClient = HTTPClient(
             eventLoopGroupProvider: .shared(group), configuration: try Self.clientConfiguration(settings))
-        self.endpoints = LocalEndpoints(state: state, metrics: metrics, settings: settings, version: version, now: now)
+        let cache = settings.cacheEnabled ? Self.makeCache(settings: settings, routes: routes, metrics: metrics) : nil
+        self.cache = cache
+        self.endpoints = LocalEndpoints(
+            state: state, metrics: metrics, settings: settings, version: version, now: now, cache: cache)
         let pipeline = RequestPipeline(
-            settings: settings, routes: routes, identifier: ClientIdentifier.random(), local: endpoints)
+            settings: settings, routes: routes, identifier: ClientIdentifier.random(), local: endpoints, cache: cache)
         let observer = RequestObserver(metrics: metrics, sink: settings.accessLog ? sink : nil, now: now)
         self.services = GatewayServices(
             settings: settings, pipeline: pipeline, httpClient: httpClient, metrics: metrics, observer: observer,
-            state: state, now: now)
+            state: state, cache: cache, now: now)
+    }
+
+    private static func makeCache(settings: GatewaySettings, routes: RouteTable, metrics: GatewayMetrics) -> ResponseCache {
+        let rows = (routes.routes + [routes.other]).map {
+            CacheMetrics.Route(template: $0.template, isCacheable: $0.isCacheable, isMutation: $0.isMutation)
+        }
+        return ResponseCache(
+            policy: settings.cachePolicy, sharing: settings.catalogSharing, memoryBudget: settings.cacheMemoryBytes,
+            disk: nil, metrics: CacheMetrics(registry: metrics.registry, routes: rows), now: settings.cacheClock)
     }
 
     /// The metric labels for a route table: one entry per row, plus `other` last.
@@ -84,6 +97,9 @@ public final class Gateway: Sendable {
     public func start() async throws -> BoundPorts {
         let services = self.services
         let endpoints = self.endpoints
+        let cacheAdmin = CacheAdmin(
+            cache: cache, adminToken: settings.adminToken,
+            adminOnLoopback: settings.adminHost == "127.0.0.1" || settings.adminHost == "::1" || settings.adminHost == "localhost")
         let proxy = try await HTTPListener.bind(
             host: settings.proxyHost, port: settings.proxyPort, group: group, maxHeaderBytes: settings.maxHeaderBytes
         ) { ProxyHandler(services: services) }
@@ -91,7 +107,7 @@ public final class Gateway: Sendable {
         do {
             admin = try await HTTPListener.bind(
                 host: settings.adminHost, port: settings.adminPort, group: group, maxHeaderBytes: 16 * 1024
-            ) { AdminHandler(endpoints: endpoints) }
+            ) { AdminHandler(endpoints: endpoints, cacheAdmin: cacheAdmin) }
         } catch {
             await proxy.close()
             throw error

@@ -57,6 +57,25 @@ import Testing
             drain_timeout: "25s"
             cache:
               path: "./.sidetrack/cache.sqlite"
+              memory_max_bytes: 67108864
+              disk_max_bytes: 536870912
+              max_entry_bytes: 1048576
+              catalog_sharing: "market"
+              stale_while_revalidate: "1m"
+              stale_if_error: "24h"
+              token_trust_window: "10m"
+              coalesce_wait: "3s"
+              ttl:
+                catalog: "24h"
+                audio_features: "168h"
+                playlist: "5m"
+                search: "10m"
+                library: "3m"
+                profile: "1h"
+                top_items: "6h"
+                devices: "1m"
+                queue: "30s"
+                playback_state: "10s"
             log:
               level: "info"
               access: true

@@ -8,7 +8,7 @@ import Testing
         ("upstream:\n  conect_timeout: 2s\n", "upstream.conect_timeout", "did you mean connect_timeout?", "under upstream"),
         ("admin:\n  tokn: abcdefghijklmnop0123\n", "admin.tokn", "did you mean token?", "under admin"),
         ("limits:\n  max_bytes: 5\n", "limits.max_bytes", "max_header_bytes, max_body_bytes", "under limits"),
-        ("cache:\n  ttl: 5m\n", "cache.ttl", "path", "under cache"),
+        ("cache:\n  tll: 5m\n", "cache.tll", "path", "under cache"),
         ("log:\n  format: json\n", "log.format", "level, access", "under log"),
         ("tracing:\n  ratio: 1\n", "tracing", "listen, public_base_url, admin", "at the top level"),
     ])

@@ -30,6 +30,27 @@ extension ConfigurationKey {
             ),
             .duration("drain_timeout", Env.drainTimeout, max: .seconds(600), \.drainTimeout),
             .cacheStorage("cache.path", Env.cachePath, flag: Flags.cachePath),
+            .integer(
+                "cache.memory_max_bytes", Env.cacheMemoryMaxBytes,
+                range: SidetrackConfiguration.Cache.Defaults.memoryBytesRange, \.cache.memoryMaxBytes
+            ),
+            .integer(
+                "cache.disk_max_bytes", Env.cacheDiskMaxBytes,
+                range: SidetrackConfiguration.Cache.Defaults.diskBytesRange, \.cache.diskMaxBytes
+            ),
+            .integer(
+                "cache.max_entry_bytes", Env.cacheMaxEntryBytes,
+                range: SidetrackConfiguration.Cache.Defaults.entryBytesRange, \.cache.maxEntryBytes
+            ),
+            .catalogSharing("cache.catalog_sharing", Env.cacheCatalogSharing),
+            .duration("cache.stale_while_revalidate", Env.cacheStaleWhileRevalidate, max: .seconds(86_400), \.cache.staleWhileRevalidate),
+            .duration("cache.stale_if_error", Env.cacheStaleIfError, max: .seconds(7 * 86_400), \.cache.staleIfError),
+            .duration("cache.token_trust_window", Env.cacheTokenTrustWindow, max: .seconds(86_400), \.cache.tokenTrustWindow),
+            .duration("cache.coalesce_wait", Env.cacheCoalesceWait, max: .seconds(30), \.cache.coalesceWait),
+        ] + SidetrackConfiguration.TTLTable.classes.map { ttlClass in
+            .duration(
+                "cache.ttl.\(ttlClass.rawValue)", Env.cacheTTL(ttlClass), max: .seconds(30 * 86_400), \.cache.ttl[ttlClass])
+        } + [
             .logLevel("log.level", Env.logLevel, flag: Flags.logLevel),
             .boolean("log.access", Env.logAccess, \.log.access),
         ]

@@ -1,4 +1,5 @@
 import Foundation
+import SidetrackCore
 
 /// One configurable setting: its names in each layer, what it accepts, and how a raw value is
 /// parsed into the model. The table of all keys is `ConfigurationKey.all`.
@@ -117,6 +118,16 @@ extension ConfigurationKey {
             case "false": configuration[keyPath: keyPath] = false
             default: return false
             }
+            return true
+        }
+    }
+
+    static func catalogSharing(_ path: String, _ env: String) -> Self {
+        let names = CatalogSharing.allCases.map(\.rawValue).joined(separator: ", ")
+        return Self(path: path, environmentVariable: env, flag: nil, allowed: "expected one of \(names)", isSecret: false) {
+            raw, configuration in
+            guard let value = raw.flatMap(CatalogSharing.init(rawValue:)) else { return false }
+            configuration.cache.catalogSharing = value
             return true
         }
     }

@@ -1,3 +1,5 @@
+import SidetrackCore
+
 /// Every environment variable Sidetrack reads, by name. Each configuration key has exactly one;
 /// a `SIDETRACK_*` variable not listed here is an error (a typo must not be ignored).
 public enum EnvironmentVariables {
@@ -19,6 +21,16 @@ public enum EnvironmentVariables {
     public static let limitsMaxBodyBytes = "SIDETRACK_LIMITS_MAX_BODY_BYTES"
     public static let drainTimeout = "SIDETRACK_DRAIN_TIMEOUT"
     public static let cachePath = "SIDETRACK_CACHE_PATH"
+    public static let cacheMemoryMaxBytes = "SIDETRACK_CACHE_MEMORY_MAX_BYTES"
+    public static let cacheDiskMaxBytes = "SIDETRACK_CACHE_DISK_MAX_BYTES"
+    public static let cacheMaxEntryBytes = "SIDETRACK_CACHE_MAX_ENTRY_BYTES"
+    public static let cacheCatalogSharing = "SIDETRACK_CACHE_CATALOG_SHARING"
+    public static let cacheStaleWhileRevalidate = "SIDETRACK_CACHE_STALE_WHILE_REVALIDATE"
+    public static let cacheStaleIfError = "SIDETRACK_CACHE_STALE_IF_ERROR"
+    public static let cacheTokenTrustWindow = "SIDETRACK_CACHE_TOKEN_TRUST_WINDOW"
+    public static let cacheCoalesceWait = "SIDETRACK_CACHE_COALESCE_WAIT"
+    /// `SIDETRACK_CACHE_TTL_CATALOG`, `SIDETRACK_CACHE_TTL_AUDIO_FEATURES`, …
+    public static func cacheTTL(_ ttlClass: TTLClass) -> String { "SIDETRACK_CACHE_TTL_" + ttlClass.rawValue.uppercased() }
     public static let logLevel = "SIDETRACK_LOG_LEVEL"
     public static let logAccess = "SIDETRACK_LOG_ACCESS"
 

@@ -1,3 +1,4 @@
+import SidetrackCore
 /// The effective configuration as an ordered tree of YAML-key → value, secrets already
 /// replaced. Both output formats are written from it, so they cannot disagree.
 enum ConfigurationTree {
@@ -42,6 +43,17 @@ enum ConfigurationTree {
             Entry("drain_timeout", .string(DurationText.format(c.drainTimeout))),
             Entry("cache", .section([
                 Entry("path", .string(c.cache.storage.description)),
+                Entry("memory_max_bytes", .integer(c.cache.memoryMaxBytes)),
+                Entry("disk_max_bytes", .integer(c.cache.diskMaxBytes)),
+                Entry("max_entry_bytes", .integer(c.cache.maxEntryBytes)),
+                Entry("catalog_sharing", .string(c.cache.catalogSharing.rawValue)),
+                Entry("stale_while_revalidate", .string(DurationText.format(c.cache.staleWhileRevalidate))),
+                Entry("stale_if_error", .string(DurationText.format(c.cache.staleIfError))),
+                Entry("token_trust_window", .string(DurationText.format(c.cache.tokenTrustWindow))),
+                Entry("coalesce_wait", .string(DurationText.format(c.cache.coalesceWait))),
+                Entry("ttl", .section(SidetrackConfiguration.TTLTable.classes.map { ttlClass in
+                    Entry(ttlClass.rawValue, .string(DurationText.format(c.cache.ttl[ttlClass])))
+                })),
             ])),
             Entry("log", .section([
                 Entry("level", .string(c.log.level.rawValue)),

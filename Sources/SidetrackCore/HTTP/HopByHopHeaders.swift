@@ -27,7 +27,7 @@ public enum HopByHopHeaders {
 
 extension StringProtocol {
     /// The string without leading and trailing spaces and tabs (no Foundation needed).
-    func trimmingSpaces() -> Substring {
+    public func trimmingSpaces() -> Substring {
         let s = Substring(self)
         let start = s.firstIndex(where: { $0 != " " && $0 != "\t" }) ?? s.endIndex
         let end = s.lastIndex(where: { $0 != " " && $0 != "\t" }).map { s.index(after: $0) } ?? start

@@ -8,17 +8,20 @@ final class AdminHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let endpoints: LocalEndpoints
+    private let cacheAdmin: CacheAdmin
 
-    init(endpoints: LocalEndpoints) {
+    init(endpoints: LocalEndpoints, cacheAdmin: CacheAdmin) {
         self.endpoints = endpoints
+        self.cacheAdmin = cacheAdmin
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let head) = unwrapInboundIn(data) else { return }
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let response =
-            endpoints.response(method: head.method, path: path, onAdminListener: true)
-            ?? .text(.notFound, "not found\n")
+            CacheAdmin.handles(path)
+            ? cacheAdmin.response(head, path: path)
+            : endpoints.response(method: head.method, path: path, onAdminListener: true) ?? .text(.notFound, "not found\n")
         context.writeLocal(response, version: head.version, isHead: head.method == .HEAD, keepAlive: head.isKeepAlive)
     }
 

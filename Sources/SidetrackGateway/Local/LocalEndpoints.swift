@@ -11,6 +11,7 @@ struct LocalEndpoints: Sendable {
     let settings: GatewaySettings
     let version: String
     let now: @Sendable () -> UInt64
+    let cache: ResponseCache?
 
     /// The probe and metrics paths also answered on the proxy listener.
     static func isProbePath(_ path: Substring) -> Bool {
@@ -35,6 +36,7 @@ struct LocalEndpoints: Sendable {
         case "/health":
             return health()
         case "/metrics":
+            cache?.updateMetrics()
             return LocalResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render())
         case "/config":
             return .json(.ok, Array(settings.redactedConfigJSON.utf8))
@@ -56,6 +58,16 @@ struct LocalEndpoints: Sendable {
             "api": settings.apiUpstream.origin,
             "accounts": settings.accountsUpstream.origin,
         ]
+        if let cache {
+            let disk = cache.disk?.statistics
+            let degraded = disk?.isDegraded == true || (settings.cachePath != nil && cache.disk == nil)
+            checks["cache"] = [
+                "status": degraded ? "degraded" : "healthy",
+                "memory_entries": cache.memory.count,
+                "memory_bytes": cache.memory.bytes,
+                "disk": cache.disk == nil ? (settings.cachePath == nil ? "disabled" : "unavailable") : (degraded ? "degraded" : "ok"),
+            ] as [String: Any]
+        }
         let statuses = checks.values.compactMap { ($0 as? [String: Any])?["status"] as? String }
         let overall = statuses.contains("unhealthy") ? "unhealthy" : statuses.contains("degraded") ? "degraded" : "healthy"
         let uptime = Double(now() &- state.startedAtNanos) / 1e9

@@ -11,6 +11,8 @@ struct GatewayServices: Sendable {
     let metrics: GatewayMetrics
     let observer: RequestObserver
     let state: GatewayState
+    /// nil when caching is off.
+    let cache: ResponseCache?
     /// Monotonic nanoseconds (injected so tests could control time).
     let now: @Sendable () -> UInt64
 }

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import SidetrackCore
+import SidetrackObservability
 
 /// The proxy listener's per-connection handler: moves bytes between the client socket and the
 /// stages in `RequestPipeline`. Runs entirely on the connection's event loop.
@@ -16,8 +17,19 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case idle
         /// Forwarding upstream; `requestEnded` once the client's `.end` has been read.
         case forwarding(UpstreamExchange, requestEnded: Bool)
+        /// Coalesced: waiting for another request's upstream call for the same key.
+        case following(Follower, requestEnded: Bool)
         /// The answer is out (or being sent); drop the rest of the request body until `.end`.
         case discardingBody
+    }
+
+    /// A coalesced request waiting for its leader (stage 5).
+    struct Follower {
+        let head: HTTPRequestHead
+        let request: RequestContext
+        let target: RequestPipeline.UpstreamTarget
+        let ticket: UInt64
+        let timeout: Scheduled<Void>
     }
 
     private let services: GatewayServices
@@ -57,7 +69,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var request = RequestContext(
             startNanos: services.now(), method: head.method, version: head.version, keepAlive: head.isKeepAlive,
             path: "", pathAndQuery: "", requestID: RequestID.generate(), client: "ip:unknown", publicBase: "")
-        switch services.pipeline.plan(head, peer: peer, context: &request) {
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        let plan = services.pipeline.plan(
+            head, peer: peer, context: &request,
+            waiter: { entry in loop.execute { handler.value.followerResumed(with: entry) } })
+        switch plan {
         case .local(let response, let observed, let keepAlive):
             state = .discardingBody
             request.status = Int(response.status.code)
@@ -68,12 +85,74 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 extraHeaders: ["x-request-id": request.requestID])
             finish(request, observed: observed)
         case .forward(let target):
-            let exchange = UpstreamExchange(context: context, services: services, target: target, request: request)
-            exchange.onComplete = { [weak self] exchange in self?.exchangeCompleted(exchange) }
-            exchange.requestBody?.onWritable = { [weak self] in self?.resumeReading() }
-            state = .forwarding(exchange, requestEnded: false)
-            exchange.start(head: head, peer: peer)
+            forward(head, request: request, target: target, context: context, requestEnded: false)
+        case .cached(let entry, let label, let notModified, let refresh):
+            state = .discardingBody
+            answer(from: entry, label: label, notModified: notModified, request: &request, context: context)
+            if refresh, let cache = services.cache, let key = request.cacheKey {
+                BackgroundRefresh.start(
+                    services: services, cache: cache, key: key, entry: entry, route: request.route, head: head,
+                    pathAndQuery: request.pathAndQuery, endpoint: request.route.upstream == .accounts
+                        ? services.settings.accountsUpstream : services.settings.apiUpstream,
+                    requestID: request.requestID, acceptsGzip: request.acceptsGzip, publicBase: request.publicBase,
+                    eventLoop: context.eventLoop)
+            }
+            finish(request, observed: true)
+        case .follow(let ticket, let target):
+            let key = target.cache?.key.text ?? ""
+            let coalescer = services.cache?.coalescer
+            let timeout = context.eventLoop.scheduleTask(in: services.settings.coalesceWait) {
+                // The leader is taking too long: leave the queue and go upstream ourselves.
+                if coalescer?.abandon(key, ticket: ticket) == true { handler.value.followerResumed(with: nil) }
+            }
+            state = .following(Follower(head: head, request: request, target: target, ticket: ticket, timeout: timeout), requestEnded: false)
         }
+    }
+
+    private func forward(
+        _ head: HTTPRequestHead, request: RequestContext, target: RequestPipeline.UpstreamTarget,
+        context: ChannelHandlerContext, requestEnded: Bool
+    ) {
+        let exchange = UpstreamExchange(context: context, services: services, target: target, request: request)
+        exchange.onComplete = { [weak self] exchange in self?.exchangeCompleted(exchange) }
+        exchange.requestBody?.onWritable = { [weak self] in self?.resumeReading() }
+        state = .forwarding(exchange, requestEnded: requestEnded)
+        exchange.start(head: head, peer: peer)
+        if requestEnded { exchange.requestBody?.end() }
+    }
+
+    private func answer(
+        from entry: CachedResponse, label: CacheLabel, notModified: Bool, request: inout RequestContext,
+        context: ChannelHandlerContext
+    ) {
+        let age = services.cache.map { entry.lifetimes.age(at: $0.now()) } ?? 0
+        request.cache = label
+        request.status = notModified ? 304 : Int(entry.status.code)
+        request.bytesOut = context.writeCached(
+            entry, label: label, version: request.version, isHead: request.isHead, keepAlive: request.keepAlive,
+            requestID: request.requestID, ageSeconds: age, notModified: notModified)
+    }
+
+    /// The leader finished (or the wait ran out): answer with its result, or go upstream alone.
+    private func followerResumed(with entry: CachedResponse?) {
+        guard case .following(let follower, let requestEnded) = state, let context else { return }
+        follower.timeout.cancel()
+        var request = follower.request
+        var target = follower.target
+        guard let entry else {
+            // Not coalesced after all: an ordinary upstream call that may still store its answer.
+            target.cache?.isLeader = false
+            forward(follower.head, request: request, target: target, context: context, requestEnded: requestEnded)
+            return
+        }
+        services.cache?.recordCoalesced(route: request.route.index)
+        services.cache?.record(.miss, route: request.route.index)
+        answer(
+            from: entry, label: .miss, notModified: entry.matches(ifNoneMatch: target.cache?.clientETags ?? []),
+            request: &request, context: context)
+        finish(request, observed: true)
+        state = requestEnded ? .idle : .discardingBody
+        resumeReading()
     }
 
     private func handleBody(_ buffer: ByteBuffer) {
@@ -90,6 +169,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .forwarding(let exchange, _):
             exchange.requestBody?.end()
             state = .forwarding(exchange, requestEnded: true)
+        case .following(let follower, _):
+            state = .following(follower, requestEnded: true)
         case .discardingBody:
             state = .idle
             resumeReading()
@@ -138,6 +219,17 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if case .following(let follower, _) = state {
+            follower.timeout.cancel()
+            if let key = follower.target.cache?.key.text {
+                _ = services.cache?.coalescer.abandon(key, ticket: follower.ticket)
+            }
+            var request = follower.request
+            request.errorLabel = "client_closed"
+            request.status = 499
+            finish(request, observed: true)
+            state = .idle
+        }
         if case .forwarding(let exchange, _) = state {
             exchange.cancel()
             var request = exchange.request

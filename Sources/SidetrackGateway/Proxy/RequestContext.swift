@@ -16,6 +16,12 @@ struct RequestContext {
     var pathAndQuery: Substring
     var requestID: String
     var route: RouteDescriptor = .other
+    /// The route match with its path parameters (invalidation fills prefixes from them).
+    var match: RouteMatch?
+    /// HMAC identity of the bearer token (64 hex digits); nil without a token.
+    var tokenIdentity: String?
+    var cacheDirective: RequestCacheDirective = .normal
+    var cacheKey: CacheKey?
     /// `tok:…` (keyed hash of the bearer token) or `ip:…`; never the token itself.
     var client: String
     /// The scheme and host that links in bodies are rewritten to.

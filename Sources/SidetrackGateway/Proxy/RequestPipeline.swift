@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import SidetrackCore
+import SidetrackObservability
 
 /// The request path of DESIGN §2, in order. Each stage is a call into an engine that knows nothing
 /// of sockets; `ProxyHandler` only moves bytes. Stages 8 and 9 run when the answer comes back
@@ -10,6 +11,8 @@ struct RequestPipeline: Sendable {
     let routes: RouteTable
     let identifier: ClientIdentifier
     let local: LocalEndpoints
+    /// nil when caching is off (tests of the bare proxy).
+    let cache: ResponseCache?
 
     /// What to do with a request once its head has been read.
     enum Plan {
@@ -18,6 +21,11 @@ struct RequestPipeline: Sendable {
         case local(LocalResponse, observed: Bool, keepAlive: Bool)
         /// Send it upstream.
         case forward(UpstreamTarget)
+        /// Answer from the cache now, on the event loop (`notModified`: the client's ETag matched;
+        /// `refresh`: start one background refresh for this key).
+        case cached(CachedResponse, CacheLabel, notModified: Bool, refresh: Bool)
+        /// Wait for the leader of this key's upstream call; on timeout or failure send `target` upstream.
+        case follow(ticket: UInt64, target: UpstreamTarget)
     }
 
     struct UpstreamTarget {
@@ -25,11 +33,16 @@ struct RequestPipeline: Sendable {
         let label: String
         /// nil without a body; otherwise the declared length (nil inside = chunked).
         let body: BodyShape?
+        /// Set when the answer may be stored, shared or served stale.
+        var cache: CacheContext?
     }
 
     enum BodyShape { case length(Int), chunked }
 
-    func plan(_ head: HTTPRequestHead, peer: String?, context: inout RequestContext) -> Plan {
+    func plan(
+        _ head: HTTPRequestHead, peer: String?, context: inout RequestContext,
+        waiter: @autoclosure () -> ResponseCache.Waiter
+    ) -> Plan {
         // 1. Accept & identify: correlation id, client identity, the target path (refusing to be an open proxy).
         accept(head, peer: peer, context: &context)
         if let refusal = validateTarget(head, context: &context) {
@@ -51,12 +64,17 @@ struct RequestPipeline: Sendable {
         case .success(let shape):
             body = shape
         }
+        let target = UpstreamTarget(
+            endpoint: endpoint, label: context.route.upstream == .accounts ? "accounts" : "api", body: body)
         // 3. Admit — per-client rate limit (issue 4).
-        // 4. Cache lookup (issue 3).
-        // 5. Coalesce (issue 3).
-        // 6. Guard the upstream: cooldown, global limit, bulkhead, breaker (issue 4).
-        // 7. Call upstream.
-        return .forward(UpstreamTarget(endpoint: endpoint, label: context.route.upstream == .accounts ? "accounts" : "api", body: body))
+        // 4. Cache lookup: fresh → answer now; stale → answer now and refresh; otherwise note what
+        //    to revalidate or fall back on. 5. Coalesce: misses on one key share one upstream call.
+        guard let cache, let key = cacheKey(head, context: &context, cache: cache) else {
+            return .forward(target)
+        }
+        return lookUp(key, head: head, context: &context, cache: cache, target: target, waiter: waiter())
+        // 6. Guard the upstream: cooldown, global limit, bulkhead, breaker (issue 4) — before the
+        //    `.forward` above reaches 7. Call upstream (`UpstreamExchange`).
     }
 
     // MARK: - 1. Accept & identify
@@ -69,7 +87,9 @@ struct RequestPipeline: Sendable {
         if let authorization = head.headers.first(name: "authorization"),
             let token = ClientIdentifier.bearerToken(in: authorization)
         {
-            context.client = identifier.logIdentity(forToken: token)
+            let identity = identifier.tokenIdentity(token)
+            context.tokenIdentity = identity
+            context.client = "tok:" + identity.prefix(16)
         } else if let peer {
             context.client = ClientIdentifier.logIdentity(forPeer: peer)
         }
@@ -126,7 +146,10 @@ struct RequestPipeline: Sendable {
         let isAPI = path == "/v1" || path.hasPrefix("/v1/")
         let isToken = path == "/api/token" || path == "/api/token/"
         guard isAPI || isToken else { return nil }
-        context.route = routes.classify(method: head.method.rawValue, path: path).route
+        // HEAD is answered like GET (from the same cache entries), so it classifies as GET.
+        let match = routes.classify(method: head.method == .HEAD ? "GET" : head.method.rawValue, path: path)
+        context.route = match.route
+        context.match = match
         return isToken ? settings.accountsUpstream : settings.apiUpstream
     }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import SidetrackConfig
+import SidetrackCore
 
 extension GatewaySettings {
     /// The data plane's view of a validated configuration.
@@ -23,6 +24,15 @@ extension GatewaySettings {
         accessLog = configuration.log.access
         adminToken = configuration.admin.token?.value
         redactedConfigJSON = configuration.redactedJSON()
+        let cache = configuration.cache
+        if case .file(let path) = cache.storage { cachePath = path } else { cachePath = nil }
+        cacheMemoryBytes = cache.memoryMaxBytes
+        cacheDiskBytes = cache.diskMaxBytes
+        catalogSharing = cache.catalogSharing
+        cachePolicy = CachePolicy(
+            ttls: Dictionary(uniqueKeysWithValues: SidetrackConfiguration.TTLTable.classes.map { ($0, cache.ttl[$0]) }),
+            staleWhileRevalidate: cache.staleWhileRevalidate, staleIfError: cache.staleIfError,
+            maxEntryBytes: cache.maxEntryBytes, tokenTrustWindow: cache.tokenTrustWindow, coalesceWait: cache.coalesceWait)
     }
 }
 

@@ -1,4 +1,6 @@
+import Foundation
 import NIOCore
+import SidetrackCore
 
 /// What the data plane needs from the configuration, in the units it uses (NIO `TimeAmount`s, parsed
 /// endpoints). Built once from `SidetrackConfiguration`, so the hot path never parses strings.
@@ -27,6 +29,20 @@ public struct GatewaySettings: Sendable {
     public var drainTimeout: TimeAmount = .seconds(25)
     public var accessLog = true
     public var adminToken: String?
+    /// Whether answers are cached at all (off only for tests and benchmarks of the bare proxy).
+    public var cacheEnabled = true
+    public var cachePolicy = CachePolicy()
+    public var catalogSharing = CatalogSharing.market
+    /// Memory tier budget in bytes. Default 64 MiB.
+    public var cacheMemoryBytes = 64 << 20
+    /// SQLite file of the disk tier; nil = memory only.
+    public var cachePath: String? = "./.sidetrack/cache.sqlite"
+    /// Disk tier budget in bytes. Default 512 MiB.
+    public var cacheDiskBytes = 512 << 20
+    /// Wall clock of the cache in Unix milliseconds; replaced by tests to move time without sleeping.
+    public var cacheClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// How long a coalesced follower waits for its leader.
+    public var coalesceWait: TimeAmount { .nanoseconds(cachePolicy.coalesceWait.milliseconds * 1_000_000) }
     /// The effective configuration, secrets redacted, served at the admin `/config` endpoint.
     public var redactedConfigJSON = "{}"
 

@@ -9,7 +9,7 @@ public enum CacheLabel: String, Sendable, CaseIterable {
 
     /// Dense index used by the metric tables (order of `allCases`).
     @inline(__always)
-    var index: Int {
+    public var index: Int {
         switch self {
         case .hit: 0
         case .miss: 1

@@ -54,6 +54,36 @@ public enum MetricCatalog {
         descriptor("sidetrack_build_info", "Sidetrack build information; the value is always 1.")
     }
 
+    /// Counter {route, result}: one per cache decision on a cacheable route.
+    public static var cacheRequests: MetricNameDescriptor {
+        descriptor("sidetrack_cache_requests_total", "Cache decisions for requests on cacheable routes, by result.")
+    }
+
+    /// Gauge {tier}.
+    public static var cacheEntries: MetricNameDescriptor {
+        descriptor("sidetrack_cache_entries", "Entries currently held by a cache tier.")
+    }
+
+    /// Gauge {tier}.
+    public static var cacheBytes: MetricNameDescriptor {
+        descriptor("sidetrack_cache_bytes", "Bytes currently held by a cache tier (bodies, headers and per-entry overhead).")
+    }
+
+    /// Counter {tier, reason}.
+    public static var cacheEvictions: MetricNameDescriptor {
+        descriptor("sidetrack_cache_evictions_total", "Entries removed from a cache tier to make room or because they expired.")
+    }
+
+    /// Counter {route}: the mutation route that invalidated entries.
+    public static var cacheInvalidations: MetricNameDescriptor {
+        descriptor("sidetrack_cache_invalidations_total", "Successful mutations that invalidated cached answers, by mutation route.")
+    }
+
+    /// Counter {route}.
+    public static var coalescedRequests: MetricNameDescriptor {
+        descriptor("sidetrack_coalesced_requests_total", "Requests answered by another request's upstream call instead of their own.")
+    }
+
     /// Counter, no labels; rendered by ``GatewayMetrics`` from the attached ``LogSink``.
     public static let logLinesDroppedName = "sidetrack_log_lines_dropped_total"
     /// HELP text of ``logLinesDroppedName``.

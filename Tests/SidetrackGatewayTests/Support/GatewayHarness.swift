@@ -48,6 +48,9 @@ final class GatewayHarness: Sendable {
         settings.apiUpstream = UpstreamEndpoint(scheme: "http", host: "127.0.0.1", port: emulatorPort)
         settings.accountsUpstream = settings.apiUpstream
         settings.drainTimeout = .seconds(5)
+        // The bare proxy by default (tests count upstream calls); cache tests switch it on.
+        settings.cacheEnabled = false
+        settings.cachePath = nil
         configure(&settings)
         let captured = NIOLockedValueBox<[UInt8]>([])
         let sink = LogSink(capacityBytes: 8 << 20) { bytes in captured.withLockedValue { $0.append(contentsOf: bytes) } }

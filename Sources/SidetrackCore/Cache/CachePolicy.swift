@@ -1,0 +1,56 @@
+/// What the cache keeps and for how long (DESIGN §3). Built from configuration; pure values.
+public struct CachePolicy: Sendable, Equatable {
+    /// Freshness per TTL class; a class missing here uses its default.
+    public var ttls: [TTLClass: Duration]
+    /// Default 60 s: long enough to hide a refresh's latency, short enough not to serve old data.
+    public var staleWhileRevalidate: Duration
+    /// Default 24 h: during an outage or a long Spotify cooldown, old catalog data beats an error.
+    public var staleIfError: Duration
+    /// Answers larger than this are passed through but not stored. Default 1 MiB.
+    public var maxEntryBytes: Int
+    /// How long a token counts as accepted by Spotify after its last 2xx. Default 10 min.
+    public var tokenTrustWindow: Duration
+    /// How long a coalesced follower waits for the leader before going upstream itself. Default 3 s.
+    public var coalesceWait: Duration
+
+    public init(
+        ttls: [TTLClass: Duration] = [:],
+        staleWhileRevalidate: Duration = .seconds(60),
+        staleIfError: Duration = .seconds(24 * 3600),
+        maxEntryBytes: Int = 1 << 20,
+        tokenTrustWindow: Duration = .seconds(600),
+        coalesceWait: Duration = .seconds(3)
+    ) {
+        self.ttls = ttls
+        self.staleWhileRevalidate = staleWhileRevalidate
+        self.staleIfError = staleIfError
+        self.maxEntryBytes = maxEntryBytes
+        self.tokenTrustWindow = tokenTrustWindow
+        self.coalesceWait = coalesceWait
+    }
+
+    public func ttl(for ttlClass: TTLClass) -> Duration {
+        ttlClass == .never ? .zero : (ttls[ttlClass] ?? ttlClass.defaultTTL)
+    }
+
+    /// Status codes worth storing: successes and 404 (Spotify ids that do not exist stay so).
+    public static func isStorable(status: Int) -> Bool {
+        (200..<300).contains(status) && status != 206 || status == 404
+    }
+
+    public func lifetimes(storedAt now: Int64, ttlClass: TTLClass) -> CacheLifetimes {
+        let fresh = now + ttl(for: ttlClass).milliseconds
+        return CacheLifetimes(
+            storedAt: now, freshUntil: fresh,
+            staleWhileRevalidateUntil: fresh + staleWhileRevalidate.milliseconds,
+            staleIfErrorUntil: fresh + staleIfError.milliseconds)
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (truncated).
+    public var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import SidetrackCore
+
+/// stale-while-revalidate: refreshes one stale entry upstream while the client that found it
+/// stale has already been answered. At most one refresh per key runs (the coalescer's flight for
+/// the key is held for its duration, so requests that find the entry expired meanwhile follow it).
+///
+/// The body goes through the same link rewriting as a client's would, so the stored entry is
+/// exactly what a miss would have stored.
+final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
+    typealias Response = Void
+
+    private let cache: ResponseCache
+    private let entry: CachedResponse
+    private let key: CacheKey
+    private let route: RouteDescriptor
+    private let linkPrefix: String
+    private let publicBase: String
+    private let maxBytes: Int
+    private var head: HTTPResponseHead?
+    private var transformer: ResponseBodyTransformer?
+    private var body = ByteBuffer()
+    private var overflowed = false
+
+    /// Starts the refresh if no other call for `key` is in flight; returns whether it started.
+    @discardableResult
+    static func start(
+        services: GatewayServices, cache: ResponseCache, key: CacheKey, entry: CachedResponse, route: RouteDescriptor,
+        head: HTTPRequestHead, pathAndQuery: Substring, endpoint: UpstreamEndpoint, requestID: String, acceptsGzip: Bool,
+        publicBase: String, eventLoop: any EventLoop
+    ) -> Bool {
+        guard cache.coalescer.tryLead(key.text) else { return false }
+        var headers = HeaderPolicy.upstreamRequestHeaders(
+            from: head.headers, requestID: requestID, peerAddress: nil, acceptsGzip: acceptsGzip)
+        headers.remove(name: "if-none-match")
+        headers.remove(name: "if-modified-since")
+        if let etag = entry.etag { headers.add(name: "if-none-match", value: etag) }
+        let refresh = BackgroundRefresh(
+            cache: cache, entry: entry, key: key, route: route, linkPrefix: services.settings.linkPrefix,
+            publicBase: publicBase, maxBytes: cache.policy.maxEntryBytes)
+        do {
+            let request = try HTTPClient.Request(
+                url: endpoint.origin + pathAndQuery, method: .GET, headers: headers, body: nil)
+            _ = services.httpClient.execute(
+                request: request, delegate: refresh, eventLoop: .delegate(on: eventLoop),
+                deadline: .now() + services.settings.requestTimeout)
+        } catch {
+            refresh.finish(with: nil)
+        }
+        return true
+    }
+
+    private init(
+        cache: ResponseCache, entry: CachedResponse, key: CacheKey, route: RouteDescriptor, linkPrefix: String,
+        publicBase: String, maxBytes: Int
+    ) {
+        self.cache = cache
+        self.entry = entry
+        self.key = key
+        self.route = route
+        self.linkPrefix = linkPrefix
+        self.publicBase = publicBase
+        self.maxBytes = maxBytes
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        self.head = head
+        if head.status == .ok {
+            transformer = try? ResponseBodyTransformer(
+                contentType: head.headers.first(name: "content-type"),
+                contentEncoding: head.headers.first(name: "content-encoding"),
+                linkPrefix: linkPrefix, publicBase: publicBase)
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        append(buffer, allocator: ByteBufferAllocator())
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+        guard let head else { return finish(with: nil) }
+        let now = cache.now()
+        if head.status == .notModified {
+            return finish(with: entry.renewed(cache.policy.lifetimes(storedAt: now, ttlClass: route.ttlClass)))
+        }
+        if let transformer, let tail = try? transformer.finish(allocator: ByteBufferAllocator()) {
+            for chunk in tail { collect(chunk) }
+        }
+        guard CachePolicy.isStorable(status: Int(head.status.code)), !overflowed else { return finish(with: nil) }
+        finish(with: CachedResponse(
+            key: key, route: route.template, status: head.status,
+            headers: HeaderPolicy.clientResponseHeaders(from: head.headers, bodyRewritten: transformer != nil, requestID: ""),
+            body: body, lifetimes: cache.policy.lifetimes(storedAt: now, ttlClass: route.ttlClass)))
+    }
+
+    func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
+        finish(with: nil)
+    }
+
+    private func append(_ buffer: ByteBuffer, allocator: ByteBufferAllocator) {
+        guard let transformer else { return collect(buffer) }
+        guard let chunks = try? transformer.transform(buffer, allocator: allocator) else {
+            overflowed = true
+            return
+        }
+        for chunk in chunks { collect(chunk) }
+    }
+
+    private func collect(_ chunk: ByteBuffer) {
+        guard !overflowed else { return }
+        guard body.readableBytes + chunk.readableBytes <= maxBytes else {
+            overflowed = true
+            body = ByteBuffer()
+            return
+        }
+        var copy = chunk
+        body.writeBuffer(&copy)
+    }
+
+    /// Stores a refreshed entry (a failed refresh keeps the stale one) and releases followers.
+    private func finish(with refreshed: CachedResponse?) {
+        if let refreshed { cache.store(refreshed) }
+        for waiter in cache.coalescer.finish(key.text) { waiter(refreshed) }
+    }
+}

@@ -1,0 +1,50 @@
+import NIOCore
+import NIOHTTP1
+import SidetrackObservability
+
+extension ChannelHandlerContext {
+    /// Writes a stored answer: its headers plus this request's `X-Request-ID`, `X-Cache` and `Age`;
+    /// a `304` without body when the client's `If-None-Match` matched. Returns the body bytes sent.
+    @discardableResult
+    func writeCached(
+        _ entry: CachedResponse, label: CacheLabel, version: HTTPVersion, isHead: Bool, keepAlive: Bool,
+        requestID: String, ageSeconds: Int64, notModified: Bool
+    ) -> Int {
+        var headers = entry.headers
+        headers.add(name: "x-request-id", value: requestID)
+        headers.add(name: "x-cache", value: label.headerValue)
+        headers.add(name: "age", value: String(ageSeconds))
+        let status: HTTPResponseStatus = notModified ? .notModified : entry.status
+        if notModified {
+            headers.remove(name: "content-encoding")
+            headers.remove(name: "content-type")
+        } else {
+            headers.add(name: "content-length", value: String(entry.body.readableBytes))
+        }
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        let sendsBody = !isHead && !notModified && entry.body.readableBytes > 0
+        if sendsBody {
+            write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(entry.body))), promise: nil)
+        }
+        let done = writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+        if !keepAlive {
+            let context = NIOLoopBound(self, eventLoop: eventLoop)
+            done.whenComplete { _ in context.value.close(promise: nil) }
+        }
+        return sendsBody ? entry.body.readableBytes : 0
+    }
+}
+
+extension CacheLabel {
+    /// The `X-Cache` header value: `HIT`, `MISS`, `STALE`, `REVALIDATED`, `BYPASS`.
+    var headerValue: String {
+        switch self {
+        case .hit: "HIT"
+        case .miss: "MISS"
+        case .stale: "STALE"
+        case .revalidated: "REVALIDATED"
+        case .bypass: "BYPASS"
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import NIOHTTP1
+import SidetrackCore
+import SidetrackObservability
+
+/// Stages 4 (cache lookup) and 5 (coalesce) of the request path.
+extension RequestPipeline {
+    /// The request's cache key, or nil when the cache must not be used: not GET/HEAD, a body,
+    /// an uncacheable route, no bearer token, or `Cache-Control: no-store`.
+    func cacheKey(_ head: HTTPRequestHead, context: inout RequestContext, cache: ResponseCache) -> CacheKey? {
+        guard head.method == .GET || head.method == .HEAD, context.route.isCacheable, let match = context.match else {
+            return nil
+        }
+        let query = context.pathAndQuery.firstIndex(of: "?").map { context.pathAndQuery[context.pathAndQuery.index(after: $0)...] } ?? ""
+        let request = CacheKeyBuilder.Request(
+            route: context.route, path: match.path, query: query,
+            acceptLanguage: head.headers.first(name: "accept-language").map { Substring($0) },
+            linkBase: context.publicBase, gzip: context.acceptsGzip, tokenIdentity: context.tokenIdentity)
+        guard let key = cache.keys.key(for: request) else { return nil }
+        let directive = RequestCacheDirective(cacheControl: head.headers[canonicalForm: "cache-control"].joined(separator: ","))
+        context.cacheDirective = directive
+        if directive == .bypass {
+            cache.record(.bypass, route: context.route.index)
+            return nil
+        }
+        return key
+    }
+
+    func lookUp(
+        _ key: CacheKey, head: HTTPRequestHead, context: inout RequestContext, cache: ResponseCache,
+        target: UpstreamTarget, waiter: @autoclosure () -> ResponseCache.Waiter
+    ) -> Plan {
+        let now = cache.now()
+        let identity = context.tokenIdentity
+        // Shared entries are read only by tokens Spotify accepted recently (DESIGN §3): a new,
+        // expired or made-up token goes upstream first, and Spotify's answer decides. A token's own
+        // entries were stored from answers Spotify gave that very token.
+        let ownEntry = key.scope != nil && key.scope == identity
+        let trusted = ownEntry || (identity.map { cache.trust.isTrusted($0, now: now) } ?? false)
+        var target = target
+        var cacheContext = CacheContext(
+            key: key, match: context.match!, clientETags: head.headers[canonicalForm: "if-none-match"].map(String.init))
+        context.cache = .miss
+        context.cacheKey = key
+        if trusted, let entry = cache.lookup(key, at: now) {
+            let state = entry.lifetimes.state(at: now)
+            if context.cacheDirective == .normal, state == .fresh || state == .staleWhileRevalidate {
+                let label: CacheLabel = state == .fresh ? .hit : .stale
+                context.cache = label
+                cache.record(label, route: context.route.index)
+                return .cached(
+                    entry, label, notModified: entry.matches(ifNoneMatch: cacheContext.clientETags),
+                    refresh: state == .staleWhileRevalidate)
+            }
+            // Stale past revalidate-while-serving, or the client asked to revalidate: go upstream,
+            // with the entry's ETag if it has one, and keep it to fall back on if upstream fails.
+            if now < entry.lifetimes.staleIfErrorUntil { cacheContext.fallback = entry }
+            if entry.etag != nil { cacheContext.revalidating = entry }
+        }
+        // A follower gets the leader's answer without asking Spotify, so only a trusted token —
+        // or the very token the key belongs to — may follow.
+        if trusted {
+            switch cache.coalescer.join(key.text, waiter: waiter()) {
+            case .leader:
+                cacheContext.isLeader = true
+            case .follower(let ticket):
+                target.cache = cacheContext
+                return .follow(ticket: ticket, target: target)
+            }
+        }
+        target.cache = cacheContext
+        return .forward(target)
+    }
+}

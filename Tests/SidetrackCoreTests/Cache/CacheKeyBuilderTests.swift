@@ -1,0 +1,106 @@
+import Testing
+@testable import SidetrackCore
+
+@Suite struct CacheKeyBuilderTests {
+    let routes = RouteTable.spotify
+
+    func request(
+        _ path: String, method: String = "GET", query: String = "", language: String? = nil, base: String = "http://gw",
+        gzip: Bool = false, token: String? = "idA"
+    ) -> CacheKeyBuilder.Request {
+        let match = routes.classify(method: method, path: path)
+        return .init(
+            route: match.route, path: path[...], query: query[...], acceptLanguage: language.map { $0[...] },
+            linkBase: base, gzip: gzip, tokenIdentity: token)
+    }
+
+    @Test func noTokenMeansNoKey() {
+        let builder = CacheKeyBuilder(sharing: .always)
+        #expect(builder.key(for: request("/v1/tracks/abc", query: "market=SE", token: nil)) == nil)
+    }
+
+    @Test(arguments: ["POST", "PUT", "DELETE"])
+    func mutationsAndUnknownRoutesHaveNoKey(method: String) {
+        let builder = CacheKeyBuilder(sharing: .always)
+        #expect(builder.key(for: request("/v1/playlists/p1/items", method: method)) == nil)
+        #expect(builder.key(for: request("/v1/not-a-route")) == nil)
+        #expect(builder.key(for: request("/api/token", method: "POST")) == nil)
+    }
+
+    @Test func sharedCatalogIsSharedOnlyWithAnExplicitMarket() {
+        let builder = CacheKeyBuilder(sharing: .market)
+        let withMarketA = builder.key(for: request("/v1/tracks/abc", query: "market=SE", token: "idA"))
+        let withMarketB = builder.key(for: request("/v1/tracks/abc", query: "market=SE", token: "idB"))
+        #expect(withMarketA != nil && withMarketA == withMarketB)
+        #expect(withMarketA?.scope == nil)
+        let bareA = builder.key(for: request("/v1/tracks/abc", token: "idA"))
+        let bareB = builder.key(for: request("/v1/tracks/abc", token: "idB"))
+        #expect(bareA != bareB)
+        #expect(bareA?.scope == "idA")
+        // An empty market is no market.
+        #expect(builder.key(for: request("/v1/tracks/abc", query: "market=", token: "idA"))?.scope == "idA")
+    }
+
+    @Test func sharingAlwaysSharesCatalogButNeverUserPrivateRoutes() {
+        let builder = CacheKeyBuilder(sharing: .always)
+        #expect(builder.key(for: request("/v1/tracks/abc", token: "idA"))?.scope == nil)
+        #expect(builder.key(for: request("/v1/me", token: "idA"))?.scope == "idA")
+        #expect(builder.key(for: request("/v1/me/tracks", query: "market=SE", token: "idA"))?.scope == "idA")
+    }
+
+    @Test func queryOrderTrailingSlashAndLanguageCase() {
+        let builder = CacheKeyBuilder(sharing: .market)
+        let a = builder.key(for: request("/v1/albums/x/tracks", query: "offset=20&limit=10&market=SE", language: "sv-SE"))
+        let b = builder.key(for: request("/v1/albums/x/tracks/", query: "market=SE&limit=10&offset=20", language: "SV-se"))
+        #expect(a == b)
+        #expect(a?.path == "/v1/albums/x/tracks")
+        let other = builder.key(for: request("/v1/albums/x/tracks", query: "offset=40&limit=10&market=SE", language: "sv-SE"))
+        #expect(other != a)
+        let english = builder.key(for: request("/v1/albums/x/tracks", query: "offset=20&limit=10&market=SE", language: "en"))
+        #expect(english != a)
+    }
+
+    @Test func linkBaseAndEncodingAreVariants() {
+        let builder = CacheKeyBuilder(sharing: .always)
+        let plain = builder.key(for: request("/v1/tracks/abc"))
+        #expect(plain != builder.key(for: request("/v1/tracks/abc", gzip: true)))
+        #expect(plain != builder.key(for: request("/v1/tracks/abc", base: "https://other")))
+    }
+
+    @Test func keyNeverContainsMoreThanTheIdentity() {
+        let builder = CacheKeyBuilder(sharing: .market)
+        let key = builder.key(for: request("/v1/me", token: "0123abcd"))
+        #expect(key?.text.hasSuffix("|0123abcd") == true)
+    }
+}
+
+@Suite struct QueryNormalizerTests {
+    @Test(arguments: [
+        ("", "", false),
+        ("b=2&a=1", "a=1&b=2", false),
+        ("a=2&a=1&&", "a=1&a=2", false),
+        ("market=SE&ids=x,y", "ids=x,y&market=SE", true),
+        ("market=", "market=", false),
+        ("marketing=1", "marketing=1", false),
+    ])
+    func normalizes(query: String, expected: String, hasMarket: Bool) {
+        let result = QueryNormalizer.normalize(query[...])
+        #expect(result.text == expected)
+        #expect(result.hasMarket == hasMarket)
+    }
+}
+
+@Suite struct RequestCacheDirectiveTests {
+    @Test(arguments: [
+        ("", RequestCacheDirective.normal),
+        ("max-age=60", .normal),
+        ("no-cache", .revalidate),
+        ("No-Cache, max-age=5", .revalidate),
+        ("max-age=0", .revalidate),
+        ("no-cache, no-store", .bypass),
+        ("  no-store ", .bypass),
+    ])
+    func parses(header: String, expected: RequestCacheDirective) {
+        #expect(RequestCacheDirective(cacheControl: header) == expected)
+    }
+}

@@ -1,0 +1,47 @@
+import Testing
+@testable import SidetrackCore
+
+@Suite struct CachePolicyTests {
+    @Test func lifetimesFollowTheClassAndWindows() {
+        let policy = CachePolicy(staleWhileRevalidate: .seconds(60), staleIfError: .seconds(3600))
+        let lifetimes = policy.lifetimes(storedAt: 1_000, ttlClass: .playlist)
+        #expect(lifetimes.freshUntil == 1_000 + 300_000)
+        #expect(lifetimes.staleWhileRevalidateUntil == 1_000 + 360_000)
+        #expect(lifetimes.staleIfErrorUntil == 1_000 + 300_000 + 3_600_000)
+        #expect(lifetimes.state(at: 1_000) == .fresh)
+        #expect(lifetimes.state(at: 301_000) == .staleWhileRevalidate)
+        #expect(lifetimes.state(at: 361_000) == .staleIfError)
+        #expect(lifetimes.state(at: lifetimes.usableUntil) == .expired)
+        #expect(lifetimes.age(at: 62_500) == 61)
+    }
+
+    @Test func overridesWinAndNeverIsZero() {
+        let policy = CachePolicy(ttls: [.catalog: .seconds(5)])
+        #expect(policy.ttl(for: .catalog) == .seconds(5))
+        #expect(policy.ttl(for: .search) == .seconds(600))
+        #expect(policy.ttl(for: .never) == .zero)
+    }
+
+    @Test(arguments: [(200, true), (203, true), (204, true), (206, false), (301, false), (304, false), (401, false), (404, true), (429, false), (500, false)])
+    func storableStatuses(status: Int, storable: Bool) {
+        #expect(CachePolicy.isStorable(status: status) == storable)
+    }
+
+    @Test func tokenTrustExpiresAndCanBeRevoked() {
+        let trust = TokenTrust(window: .seconds(10))
+        #expect(!trust.isTrusted("a", now: 0))
+        trust.markAccepted("a", now: 0)
+        #expect(trust.isTrusted("a", now: 9_999))
+        #expect(!trust.isTrusted("a", now: 10_000))
+        trust.markAccepted("a", now: 10_000)
+        trust.markRejected("a")
+        #expect(!trust.isTrusted("a", now: 10_001))
+    }
+
+    @Test func tokenTrustStaysBounded() {
+        let trust = TokenTrust(window: .seconds(10), capacity: 10)
+        for index in 0..<100 { trust.markAccepted("t\(index)", now: Int64(index)) }
+        #expect(trust.count <= 10)
+        #expect(trust.isTrusted("t99", now: 100))
+    }
+}
