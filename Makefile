@@ -19,7 +19,7 @@ demo: build
 	bash scripts/demo.sh
 
 ## test: every test — Swift unit and end-to-end tests, route-table check, spotipy, promtool lint
-test: deps check-routes test-swift test-clients test-metrics
+test: deps check-routes test-swift test-clients test-metrics test-ops
 	@echo "make test: all checks passed"
 
 deps:
@@ -43,6 +43,18 @@ test-clients: build
 
 test-metrics: build
 	bash scripts/check-metrics.sh
+
+.PHONY: test-ops test-ops-live
+
+## test-ops: static checks of the operations pack — rules lint + promtool rule tests, runbooks,
+## dashboards, Prometheus/Alertmanager config, Kubernetes manifests, Dockerfile (scripts/ops-test.sh)
+test-ops: build
+	bash scripts/ops-test.sh
+
+## test-ops-live: a real Prometheus scraping Sidetrack under traffic; every dashboard and rule query
+## must return data (scripts/ops-live-check.sh). Not in `test` until every DESIGN §4 family exists.
+test-ops-live: build
+	bash scripts/ops-live-check.sh
 
 ## bench: wrk against the bare emulator, Sidetrack and nginx in one run (see docs/benchmarks.md)
 bench: deps

@@ -5,7 +5,7 @@ set -euo pipefail
 
 # libsqlite3-dev/zlib1g-dev: cache tier + compression; ca-certificates: TLS to Spotify;
 # prometheus: ships `promtool` (metrics lint, rule tests); wrk + nginx: bench/ harness.
-wanted=(libsqlite3-dev zlib1g-dev ca-certificates prometheus wrk)
+wanted=(libsqlite3-dev zlib1g-dev ca-certificates prometheus prometheus-alertmanager wrk)
 
 die() { echo "install-deps: $*" >&2; exit 1; }
 
