@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(
@@ -75,6 +76,7 @@ let package = Package(
                 "SidetrackCore",
                 "SidetrackConfig",
                 "SidetrackObservability",
+                "SidetrackDiskCache",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -84,6 +86,16 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The persistent SQLite cache tier: its own module because GRDB (and system SQLite) starts here,
+        // and because it knows nothing of HTTP, keys or tokens — the gateway hands it opaque entries.
+        .target(
+            name: "SidetrackDiskCache",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -100,6 +112,14 @@ let package = Package(
         .testTarget(name: "SidetrackCoreTests", dependencies: ["SidetrackCore"]),
         .testTarget(name: "SidetrackConfigTests", dependencies: ["SidetrackConfig"]),
         .testTarget(name: "SidetrackObservabilityTests", dependencies: ["SidetrackObservability"]),
+        .testTarget(
+            name: "SidetrackDiskCacheTests",
+            dependencies: [
+                "SidetrackDiskCache",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "SidetrackEmulatorTests",
             dependencies: [

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SidetrackCore
+import SidetrackDiskCache
 import SidetrackObservability
 
 /// The composition root of the data plane: builds the shared services, binds the proxy and admin
@@ -23,6 +24,9 @@ public final class Gateway: Sendable {
     private let httpClient: HTTPClient
     private let services: GatewayServices
     let cache: ResponseCache?
+    /// The disk tier's batch writer; run it as a `Service` started before and stopped after the
+    /// listeners (`ServeCommand`), so answers cached during the drain are written too.
+    public let diskWriter: DiskCacheWriter?
     private let endpoints: LocalEndpoints
     private let logger: Logger
     private let listeners = NIOLockedValueBox<(proxy: HTTPListener?, admin: HTTPListener?)>((nil, nil))
@@ -47,25 +51,35 @@ public final class Gateway: Sendable {
         self.state = GatewayState(now: now())
         self.httpClient = HTTPClient(
             eventLoopGroupProvider: .shared(group), configuration: try Self.clientConfiguration(settings))
-        let cache = settings.cacheEnabled ? Self.makeCache(settings: settings, routes: routes, metrics: metrics) : nil
+        let disk = DiskTierOpening.open(settings: settings, logger: logger)
+        self.diskWriter = disk.writer
+        let cache = settings.cacheEnabled ? Self.makeCache(settings: settings, routes: routes, metrics: metrics, disk: disk) : nil
         self.cache = cache
+        if let cache, let tier = disk.tier {
+            // Warm start: a restarted pod answers from what it cached before, without asking Spotify.
+            let warmed = cache.warm(from: tier)
+            logger.info("cache.warmed", metadata: ["cache.entries": "\(warmed)"])
+        }
         self.endpoints = LocalEndpoints(
             state: state, metrics: metrics, settings: settings, version: version, now: now, cache: cache)
         let pipeline = RequestPipeline(
-            settings: settings, routes: routes, identifier: ClientIdentifier.random(), local: endpoints, cache: cache)
+            settings: settings, routes: routes, identifier: disk.identifier, local: endpoints, cache: cache)
         let observer = RequestObserver(metrics: metrics, sink: settings.accessLog ? sink : nil, now: now)
         self.services = GatewayServices(
             settings: settings, pipeline: pipeline, httpClient: httpClient, metrics: metrics, observer: observer,
             state: state, cache: cache, now: now)
     }
 
-    private static func makeCache(settings: GatewaySettings, routes: RouteTable, metrics: GatewayMetrics) -> ResponseCache {
+    private static func makeCache(
+        settings: GatewaySettings, routes: RouteTable, metrics: GatewayMetrics, disk: DiskTierOpening
+    ) -> ResponseCache {
         let rows = (routes.routes + [routes.other]).map {
             CacheMetrics.Route(template: $0.template, isCacheable: $0.isCacheable, isMutation: $0.isMutation)
         }
         return ResponseCache(
             policy: settings.cachePolicy, sharing: settings.catalogSharing, memoryBudget: settings.cacheMemoryBytes,
-            disk: nil, metrics: CacheMetrics(registry: metrics.registry, routes: rows), now: settings.cacheClock)
+            disk: disk.tier, diskFailure: disk.failure, metrics: CacheMetrics(registry: metrics.registry, routes: rows),
+            now: settings.cacheClock)
     }
 
     /// The metric labels for a route table: one entry per row, plus `other` last.

@@ -42,7 +42,10 @@ struct ServeCommand: AsyncParsableCommand {
             ])
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: GatewayService(gateway: gateway, logger: logger))],
+                // Started in order, stopped in reverse: the disk writer outlives the drain and
+                // writes what was cached during it.
+                services: (gateway.diskWriter.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
+                    + [.init(service: GatewayService(gateway: gateway, logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {

@@ -20,6 +20,8 @@ final class ResponseCache: Sendable {
     let coalescer = Coalescer<Waiter>()
     let memory: MemoryCache<CachedResponse>
     let disk: DiskTier?
+    /// Why a configured disk tier could not be opened (`DiskCacheError.code`); nil when it is fine or off.
+    let diskFailure: String?
     let metrics: CacheMetrics
     /// Unix epoch milliseconds (wall clock, so lifetimes survive restarts); injected for tests.
     let now: @Sendable () -> Int64
@@ -40,7 +42,8 @@ final class ResponseCache: Sendable {
     }
 
     init(
-        policy: CachePolicy, sharing: CatalogSharing, memoryBudget: Int, disk: DiskTier?, metrics: CacheMetrics,
+        policy: CachePolicy, sharing: CatalogSharing, memoryBudget: Int, disk: DiskTier?, diskFailure: String? = nil,
+        metrics: CacheMetrics,
         now: @escaping @Sendable () -> Int64
     ) {
         self.policy = policy
@@ -48,6 +51,7 @@ final class ResponseCache: Sendable {
         self.trust = TokenTrust(window: policy.tokenTrustWindow)
         self.memory = MemoryCache(budget: memoryBudget)
         self.disk = disk
+        self.diskFailure = diskFailure
         self.metrics = metrics
         self.now = now
     }
@@ -60,6 +64,21 @@ final class ResponseCache: Sendable {
         guard let disk, let entry = disk.get(key.text), entry.lifetimes.usableUntil > now else { return nil }
         memory.set(key.text, value: entry, cost: entry.cost, usableUntil: entry.lifetimes.usableUntil, now: now)
         return entry
+    }
+
+    /// Whether the disk tier is configured but unusable (not opened, or failed at run time).
+    var isDiskDegraded: Bool { diskFailure != nil || disk?.statistics.isDegraded == true }
+
+    /// Fills the memory tier from the disk tier (most recent first, up to the memory budget).
+    func warm(from tier: SQLiteDiskTier) -> Int {
+        let now = now()
+        var stored = 0
+        for entry in tier.warmEntries(budget: memory.budget) where entry.lifetimes.usableUntil > now {
+            if memory.set(entry.key, value: entry, cost: entry.cost, usableUntil: entry.lifetimes.usableUntil, now: now) {
+                stored += 1
+            }
+        }
+        return stored
     }
 
     /// Stores an answer in both tiers (the disk write is queued, never awaited here).
@@ -140,6 +159,7 @@ final class ResponseCache: Sendable {
 
     /// Refreshes the tier gauges and eviction counters; called before each `/metrics` render.
     func updateMetrics() {
+        metrics.setDiskDegraded(isDiskDegraded)
         metrics.updateTier(
             .memory, entries: memory.count, bytes: memory.bytes,
             evictions: [.expired: memory.evictionCount(.expired), .capacity: memory.evictionCount(.capacity)])
@@ -170,7 +190,7 @@ final class ResponseCache: Sendable {
                 "evictions": ["expired": stats.expiredEvictions, "capacity": stats.capacityEvictions],
             ] as [String: Any]
         } else {
-            tiers["disk"] = ["enabled": false]
+            tiers["disk"] = diskFailure.map { ["enabled": true, "degraded": true, "error": $0] as [String: Any] } ?? ["enabled": false]
         }
         let recent = invalidationLog.withLockedValue { $0 }.reversed().map { record -> [String: Any] in
             ["at_ms": record.atMillis, "reason": record.reason, "targets": record.targets, "removed": record.removed]

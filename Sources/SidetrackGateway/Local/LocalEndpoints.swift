@@ -59,14 +59,15 @@ struct LocalEndpoints: Sendable {
             "accounts": settings.accountsUpstream.origin,
         ]
         if let cache {
-            let disk = cache.disk?.statistics
-            let degraded = disk?.isDegraded == true || (settings.cachePath != nil && cache.disk == nil)
-            checks["cache"] = [
+            let degraded = cache.isDiskDegraded
+            var check: [String: Any] = [
                 "status": degraded ? "degraded" : "healthy",
                 "memory_entries": cache.memory.count,
                 "memory_bytes": cache.memory.bytes,
-                "disk": cache.disk == nil ? (settings.cachePath == nil ? "disabled" : "unavailable") : (degraded ? "degraded" : "ok"),
-            ] as [String: Any]
+                "disk": cache.disk == nil && !degraded ? "disabled" : (degraded ? "degraded" : "ok"),
+            ]
+            if let failure = cache.diskFailure { check["disk_error"] = failure }
+            checks["cache"] = check
         }
         let statuses = checks.values.compactMap { ($0 as? [String: Any])?["status"] as? String }
         let overall = statuses.contains("unhealthy") ? "unhealthy" : statuses.contains("degraded") ? "degraded" : "healthy"

@@ -37,6 +37,7 @@ public final class CacheMetrics: Sendable {
     private let entries: [Gauge]
     private let bytes: [Gauge]
     private let evictions: [Counter]
+    private let diskDegraded: Gauge
     /// Eviction totals already added to the counters, per tier × reason: the tiers keep running
     /// totals, and `updateTiers` adds only the difference.
     private let evictionsSeen = NIOLockedValueBox([Int](repeating: 0, count: Tier.allCases.count * EvictionReason.allCases.count))
@@ -59,6 +60,7 @@ public final class CacheMetrics: Sendable {
         }
         entries = Tier.allCases.map { registry.makeGauge(descriptor: MetricCatalog.cacheEntries, labels: [("tier", $0.rawValue)]) }
         bytes = Tier.allCases.map { registry.makeGauge(descriptor: MetricCatalog.cacheBytes, labels: [("tier", $0.rawValue)]) }
+        diskDegraded = registry.makeGauge(descriptor: MetricCatalog.cacheDiskDegraded)
         evictions = Tier.allCases.flatMap { tier in
             EvictionReason.allCases.map { reason in
                 registry.makeCounter(
@@ -81,6 +83,11 @@ public final class CacheMetrics: Sendable {
     public func recordInvalidation(route: Int) {
         guard invalidations.indices.contains(route) else { return }
         invalidations[route]?.increment()
+    }
+
+    /// 1 while a configured disk tier is unusable and the cache runs memory-only.
+    public func setDiskDegraded(_ degraded: Bool) {
+        diskDegraded.set(to: degraded ? 1 : 0)
     }
 
     /// Sets a tier's gauges and brings its eviction counters up to the tier's running totals.

@@ -79,6 +79,13 @@ public enum MetricCatalog {
         descriptor("sidetrack_cache_invalidations_total", "Successful mutations that invalidated cached answers, by mutation route.")
     }
 
+    /// Gauge, no labels.
+    public static var cacheDiskDegraded: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_cache_disk_degraded",
+            "1 while the configured disk cache tier is unusable and the cache runs from memory only, else 0.")
+    }
+
     /// Counter {route}.
     public static var coalescedRequests: MetricNameDescriptor {
         descriptor("sidetrack_coalesced_requests_total", "Requests answered by another request's upstream call instead of their own.")

@@ -1,0 +1,67 @@
+import NIOCore
+import NIOHTTP1
+import SidetrackCore
+import SidetrackDiskCache
+
+/// The persistent tier over `SidetrackDiskCache`'s SQLite store: converts stored answers to the
+/// store's opaque entries and back.
+///
+/// Headers are kept as `name: value\r\n` lines (names cannot hold `:`, values cannot hold CR/LF).
+/// `stale-while-revalidate` is not stored: it is recomputed from the policy when an entry is read,
+/// so changing it takes effect for entries already on disk.
+struct SQLiteDiskTier: DiskTier {
+    let store: DiskCacheStore
+    let policy: CachePolicy
+
+    func get(_ key: String) -> CachedResponse? {
+        store.get(key).flatMap(decode)
+    }
+
+    func put(_ entry: CachedResponse) {
+        var headers: [UInt8] = []
+        for (name, value) in entry.headers {
+            headers.append(contentsOf: name.utf8)
+            headers.append(contentsOf: ": ".utf8)
+            headers.append(contentsOf: value.utf8)
+            headers.append(contentsOf: "\r\n".utf8)
+        }
+        store.put(PersistedEntry(
+            key: entry.key, route: entry.route, path: entry.path, scope: entry.scope, status: Int(entry.status.code),
+            headers: headers, body: Array(entry.body.readableBytesView), etag: entry.etag,
+            storedAtMillis: entry.lifetimes.storedAt, freshUntilMillis: entry.lifetimes.freshUntil,
+            usableUntilMillis: entry.lifetimes.usableUntil))
+    }
+
+    func remove(key: String) { store.remove(key: key) }
+    func removeEntries(route: String) { store.removeEntries(route: route) }
+    func removeEntries(pathPrefix: String, scope: String??) { store.removeEntries(pathPrefix: pathPrefix, scope: scope) }
+
+    var statistics: DiskTierStatistics {
+        let stats = store.statistics
+        return DiskTierStatistics(
+            entries: stats.entries, bytes: stats.bytes, expiredEvictions: stats.evictions.expired,
+            capacityEvictions: stats.evictions.capacity, isDegraded: stats.isDegraded)
+    }
+
+    /// Warm start: the most recently stored usable entries, up to `budget` bytes.
+    func warmEntries(budget: Int) -> [CachedResponse] {
+        store.warmEntries(maxBytes: budget).compactMap(decode)
+    }
+
+    private func decode(_ stored: PersistedEntry) -> CachedResponse? {
+        var headers = HTTPHeaders()
+        for line in stored.headers.split(separator: UInt8(ascii: "\n")) {
+            let text = String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":") else { return nil }
+            headers.add(name: String(text[..<colon]), value: String(text[text.index(after: colon)...].dropFirst()))
+        }
+        let swrUntil = min(stored.freshUntilMillis + policy.staleWhileRevalidate.milliseconds, stored.usableUntilMillis)
+        let lifetimes = CacheLifetimes(
+            storedAt: stored.storedAtMillis, freshUntil: stored.freshUntilMillis,
+            staleWhileRevalidateUntil: swrUntil, staleIfErrorUntil: stored.usableUntilMillis)
+        let key = CacheKey(text: stored.key, path: stored.path, scope: stored.scope)
+        return CachedResponse(
+            key: key, route: stored.route, status: HTTPResponseStatus(statusCode: stored.status), headers: headers,
+            body: ByteBuffer(bytes: stored.body), lifetimes: lifetimes)
+    }
+}
