@@ -247,4 +247,24 @@ import Testing
             #expect(metricValue(metrics, #"sidetrack_cache_entries{tier="memory"}"#) == 1)
         }
     }
+
+    @Test func purgeOffLoopbackNeedsTheAdminToken() async throws {
+        try await Self.withCache(configure: { settings in
+            settings.adminHost = "127.0.0.2"  // still loopback for the test, but not the address Sidetrack trusts
+            settings.adminToken = "admin-token-0123456789abcdef"
+        }) { h in
+            let base = "http://127.0.0.2:\(h.ports.admin)"
+            let (refused, _) = try await h.send(.POST, "/cache/purge?route=%2Fv1%2Ftracks%2F%7Bid%7D", base: base)
+            #expect(refused.status == .unauthorized)
+            var wrong = HTTPHeaders()
+            wrong.add(name: "authorization", value: "Bearer not-the-token")
+            #expect(try await h.send(.POST, "/cache/purge?route=%2Fv1%2Ftracks%2F%7Bid%7D", headers: wrong, base: base).0.status == .unauthorized)
+            var right = HTTPHeaders()
+            right.add(name: "authorization", value: "Bearer admin-token-0123456789abcdef")
+            let (allowed, _) = try await h.send(.POST, "/cache/purge?route=%2Fv1%2Ftracks%2F%7Bid%7D", headers: right, base: base)
+            #expect(allowed.status == .ok)
+            // Stats stay readable without the token: they hold no user data.
+            #expect(try await h.send(.GET, "/cache/stats", base: base).0.status == .ok)
+        }
+    }
 }
