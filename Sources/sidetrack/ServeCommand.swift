@@ -13,6 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var flags: ConfigurationFlags
 
     func run() async throws {
+        // Files Sidetrack creates (the cache database, its WAL and the token-identity key) hold
+        // users' cached answers: owner-only, whatever the inherited umask.
+        umask(0o077)
         let configuration = try loadConfigurationOrExit(flags.overrides)
         let sink = LogSink()
         let level = Logger.Level(configuration.log.level)

@@ -55,9 +55,11 @@ import Testing
         first.process.signal(SIGTERM)
         #expect(await first.process.exitStatus() == 0)
         #expect(emulator.stats().count("GET", "/v1/tracks/warmstart1") == 1)
-        // The token's identity key lives beside the cache, owner-only.
-        let attributes = try FileManager.default.attributesOfItem(atPath: cachePath + ".key")
-        #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0)
+        // The token's identity key lives beside the cache; it and the database are owner-only.
+        for file in [cachePath + ".key", cachePath] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o077 } == 0, "\(file) is readable by others")
+        }
 
         // Same port: the link base (scheme and Host the client used) is part of the key and the body.
         let second = try await Self.start(upstream: upstream, cachePath: cachePath, proxyPort: first.proxy)

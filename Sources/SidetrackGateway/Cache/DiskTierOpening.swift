@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SidetrackCore
 import SidetrackDiskCache
@@ -22,6 +23,11 @@ struct DiskTierOpening {
         }
         do {
             let secret = try CacheSecret.loadOrCreate(besideCache: path, logger: logger)
+            // A database left world-readable by an older run or another tool: cached user answers
+            // are owner-only (SQLite gives the WAL and shm files the database's mode).
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
             let store = try DiskCacheStore(
                 path: path, maxBytes: settings.cacheDiskBytes, now: settings.cacheClock, logger: logger)
             logger.info("cache.disk.opened", metadata: ["cache.path": "\(path)"])
