@@ -132,9 +132,13 @@ import Testing
             #expect(statuses.count == 200)
             #expect(statuses.allSatisfy { $0.0 == 200 })
             #expect(h.emulator.stats().count("GET", "/v1/tracks/coalesce1") == 1)
+            // Every request but the leader was either coalesced behind it or (arriving after it
+            // finished, which a loaded machine makes likely) a cache hit — none went upstream.
             let metrics = try await h.metricsText()
-            let coalesced = metricValue(metrics, #"sidetrack_coalesced_requests_total{route="/v1/tracks/{id}"}"#) ?? 0
-            #expect(coalesced >= 150, "most of the 199 followers should have been coalesced, saw \(coalesced)")
+            let coalesced = Int(metricValue(metrics, #"sidetrack_coalesced_requests_total{route="/v1/tracks/{id}"}"#) ?? 0)
+            let hits = statuses.filter { $0.1 == "HIT" }.count
+            #expect(coalesced >= 1, "no request was coalesced")
+            #expect(coalesced + hits == 199, "coalesced \(coalesced) + hits \(hits) should account for all 199 followers")
         }
     }
 
