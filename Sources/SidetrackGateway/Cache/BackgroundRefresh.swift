@@ -18,11 +18,11 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
     private let route: RouteDescriptor
     private let linkPrefix: String
     private let publicBase: String
-    private let maxBytes: Int
     private var head: HTTPResponseHead?
     private var transformer: ResponseBodyTransformer?
-    private var body = ByteBuffer()
-    private var overflowed = false
+    private var recorder: BodyRecorder
+    /// A body the link rewriter could not transform is not stored.
+    private var unreadable = false
 
     /// Starts the refresh if no other call for `key` is in flight; returns whether it started.
     @discardableResult
@@ -62,7 +62,7 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
         self.route = route
         self.linkPrefix = linkPrefix
         self.publicBase = publicBase
-        self.maxBytes = maxBytes
+        self.recorder = BodyRecorder(limit: maxBytes, allocator: ByteBufferAllocator(), expected: nil)
     }
 
     func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
@@ -90,11 +90,13 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
         if let transformer, let tail = try? transformer.finish(allocator: ByteBufferAllocator()) {
             for chunk in tail { collect(chunk) }
         }
-        guard CachePolicy.isStorable(status: Int(head.status.code)), !overflowed else { return finish(with: nil) }
+        guard CachePolicy.isStorable(status: Int(head.status.code)), !recorder.overflowed, !unreadable else {
+            return finish(with: nil)
+        }
         finish(with: CachedResponse(
             key: key, route: route.template, status: head.status,
             headers: HeaderPolicy.clientResponseHeaders(from: head.headers, bodyRewritten: transformer != nil, requestID: ""),
-            body: body, lifetimes: cache.policy.lifetimes(storedAt: now, ttlClass: route.ttlClass)))
+            body: recorder.body, lifetimes: cache.policy.lifetimes(storedAt: now, ttlClass: route.ttlClass)))
     }
 
     func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
@@ -104,21 +106,14 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
     private func append(_ buffer: ByteBuffer, allocator: ByteBufferAllocator) {
         guard let transformer else { return collect(buffer) }
         guard let chunks = try? transformer.transform(buffer, allocator: allocator) else {
-            overflowed = true
+            unreadable = true
             return
         }
         for chunk in chunks { collect(chunk) }
     }
 
     private func collect(_ chunk: ByteBuffer) {
-        guard !overflowed else { return }
-        guard body.readableBytes + chunk.readableBytes <= maxBytes else {
-            overflowed = true
-            body = ByteBuffer()
-            return
-        }
-        var copy = chunk
-        body.writeBuffer(&copy)
+        recorder.append(chunk)
     }
 
     /// Stores a refreshed entry (a failed refresh keeps the stale one) and releases followers.
