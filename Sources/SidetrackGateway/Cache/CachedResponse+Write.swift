@@ -4,16 +4,18 @@ import SidetrackObservability
 
 extension ChannelHandlerContext {
     /// Writes a stored answer: its headers plus this request's `X-Request-ID`, `X-Cache` and `Age`;
-    /// a `304` without body when the client's `If-None-Match` matched. Returns the body bytes sent.
-    @discardableResult
+    /// a `304` without body when the client's `If-None-Match` matched. Records what was sent
+    /// (cache label, status, body bytes) in `request`, for stage 9.
     func writeCached(
-        _ entry: CachedResponse, label: CacheLabel, version: HTTPVersion, isHead: Bool, keepAlive: Bool,
-        requestID: String, ageSeconds: Int64, notModified: Bool
-    ) -> Int {
+        _ entry: CachedResponse, label: CacheLabel, notModified: Bool, request: inout RequestContext,
+        keepAlive: Bool, now: Int64
+    ) {
+        let version = request.version
+        let isHead = request.isHead
         var headers = entry.headers
-        headers.add(name: "x-request-id", value: requestID)
+        headers.add(name: "x-request-id", value: request.requestID)
         headers.add(name: "x-cache", value: label.headerValue)
-        headers.add(name: "age", value: String(ageSeconds))
+        headers.add(name: "age", value: String(entry.lifetimes.age(at: now)))
         let status: HTTPResponseStatus = notModified ? .notModified : entry.status
         if notModified {
             headers.remove(name: "content-encoding")
@@ -32,7 +34,9 @@ extension ChannelHandlerContext {
             let context = NIOLoopBound(self, eventLoop: eventLoop)
             done.whenComplete { _ in context.value.close(promise: nil) }
         }
-        return sendsBody ? entry.body.readableBytes : 0
+        request.cache = label
+        request.status = Int(status.code)
+        request.bytesOut = sendsBody ? entry.body.readableBytes : 0
     }
 }
 

@@ -125,12 +125,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         from entry: CachedResponse, label: CacheLabel, notModified: Bool, request: inout RequestContext,
         context: ChannelHandlerContext
     ) {
-        let age = services.cache.map { entry.lifetimes.age(at: $0.now()) } ?? 0
-        request.cache = label
-        request.status = notModified ? 304 : Int(entry.status.code)
-        request.bytesOut = context.writeCached(
-            entry, label: label, version: request.version, isHead: request.isHead, keepAlive: request.keepAlive,
-            requestID: request.requestID, ageSeconds: age, notModified: notModified)
+        context.writeCached(
+            entry, label: label, notModified: notModified, request: &request, keepAlive: request.keepAlive,
+            now: services.cache?.now() ?? entry.lifetimes.storedAt)
     }
 
     /// The leader finished (or the wait ran out): answer with its result, or go upstream alone.

@@ -294,13 +294,10 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
 
     private func answerFromCache(_ entry: CachedResponse, label: CacheLabel, notModified: Bool) {
         guard let cache = services.cache else { return }
-        request.cache = label
         cache.record(label, route: request.route.index)
-        request.status = notModified ? 304 : Int(entry.status.code)
         mustClose = mustClose || !request.keepAlive
-        request.bytesOut = channelContext.writeCached(
-            entry, label: label, version: request.version, isHead: request.isHead, keepAlive: !mustClose,
-            requestID: request.requestID, ageSeconds: entry.lifetimes.age(at: cache.now()), notModified: notModified)
+        channelContext.writeCached(
+            entry, label: label, notModified: notModified, request: &request, keepAlive: !mustClose, now: cache.now())
     }
 
     /// The leader is done: hand its answer (or nil: go upstream yourselves) to coalesced followers.
