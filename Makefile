@@ -19,7 +19,7 @@ demo: build
 	bash scripts/demo.sh
 
 ## test: every test — Swift unit and end-to-end tests, route-table check, spotipy, promtool lint
-test: deps check-routes test-swift test-clients test-metrics test-ops
+test: deps check-routes test-swift test-clients test-metrics test-ops test-ops-live
 	@echo "make test: all checks passed"
 
 deps:
@@ -52,7 +52,7 @@ test-ops: build
 	bash scripts/ops-test.sh
 
 ## test-ops-live: a real Prometheus scraping Sidetrack under traffic; every dashboard and rule query
-## must return data (scripts/ops-live-check.sh). Not in `test` until every DESIGN §4 family exists.
+## must return data (scripts/ops-live-check.sh).
 test-ops-live: build
 	bash scripts/ops-live-check.sh
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 import statistics
 import sys
 
-LABELS = {"emulator": "bare emulator (upstream)", "sidetrack": "Sidetrack (pass-through)", "nginx": "nginx proxy_pass"}
+LABELS = {
+    "passthrough": {"emulator": "bare emulator (upstream)", "sidetrack": "Sidetrack (pass-through)", "nginx": "nginx proxy_pass"},
+    "hit": {"emulator": "bare emulator (no cache)", "sidetrack": "Sidetrack (memory-tier hit)",
+            "nginx": "nginx proxy_cache (hit)"},
+}
 
 
 def parse(lines: list[str]) -> dict[str, list[dict[str, float]]]:
@@ -28,6 +32,11 @@ def ms(us: float) -> str:
 
 
 def main() -> int:
+    mode = sys.argv[2] if len(sys.argv) == 3 and sys.argv[1] == "--mode" else "passthrough"
+    if mode not in LABELS:
+        print(f"summarize: unknown mode {mode}", file=sys.stderr)
+        return 1
+    labels = LABELS[mode]
     runs = parse(sys.stdin.read().splitlines())
     if not runs:
         print("summarize: no results", file=sys.stderr)
@@ -42,12 +51,12 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for target in ("emulator", "sidetrack", "nginx"):
         if target not in med:
-            print(f"| {LABELS[target]} | pending | | | | | | |")
+            print(f"| {labels[target]} | pending | | | | | | |")
             continue
         m = med[target]
         ratio = f"{m['rps'] / base['rps']:.2f}×" if base else "n/a"
         added = ms(m["p50_us"] - base["p50_us"]) if base else "n/a"
-        print(f"| {LABELS[target]} | {m['rps']:,.0f} | {ms(m['p50_us'])} | {ms(m['p99_us'])} | {ratio} | "
+        print(f"| {labels[target]} | {m['rps']:,.0f} | {ms(m['p50_us'])} | {ms(m['p99_us'])} | {ratio} | "
               f"{added} | {int(m['non2xx'])} / {int(m['socket_errors'])} | {int(m['reps'])} |")
     if "sidetrack" in med and "nginx" in med:
         s, n = med["sidetrack"], med["nginx"]

@@ -21,8 +21,9 @@ public final class Gateway: Sendable {
     public let metrics: GatewayMetrics
     public let state: GatewayState
     private let group: any EventLoopGroup
-    private let httpClient: HTTPClient
+    private let clients: UpstreamClients
     private let services: GatewayServices
+    let upstreamGuard: UpstreamGuard
     let cache: ResponseCache?
     /// The disk tier's batch writer; run it as a `Service` started before and stopped after the
     /// listeners (`ServeCommand`), so answers cached during the drain are written too.
@@ -49,8 +50,14 @@ public final class Gateway: Sendable {
         self.group = group
         self.logger = logger
         self.state = GatewayState(now: now())
-        self.httpClient = HTTPClient(
-            eventLoopGroupProvider: .shared(group), configuration: try Self.clientConfiguration(settings))
+        self.clients = try UpstreamClients(settings: settings, group: group)
+        let routeTemplates = (routes.routes + [routes.other]).map(\.template)
+        let upstreamGuard = UpstreamGuard(
+            settings: settings.resilience,
+            metrics: ResilienceMetrics(
+                registry: metrics.registry, routes: routeTemplates, groups: UpstreamGuard.groups.map(\.rawValue)),
+            logger: logger)
+        self.upstreamGuard = upstreamGuard
         let disk = DiskTierOpening.open(settings: settings, logger: logger)
         self.diskWriter = disk.writer
         let cache = settings.cacheEnabled ? Self.makeCache(settings: settings, routes: routes, metrics: metrics, disk: disk) : nil
@@ -61,13 +68,15 @@ public final class Gateway: Sendable {
             logger.info("cache.warmed", metadata: ["cache.entries": "\(warmed)"])
         }
         self.endpoints = LocalEndpoints(
-            state: state, metrics: metrics, settings: settings, version: version, now: now, cache: cache)
+            state: state, metrics: metrics, settings: settings, version: version, now: now, cache: cache,
+            upstreamGuard: upstreamGuard)
         let pipeline = RequestPipeline(
-            settings: settings, routes: routes, identifier: disk.identifier, local: endpoints, cache: cache)
+            settings: settings, routes: routes, identifier: disk.identifier, local: endpoints, cache: cache,
+            upstreamGuard: upstreamGuard)
         let observer = RequestObserver(metrics: metrics, sink: settings.accessLog ? sink : nil, now: now)
         self.services = GatewayServices(
-            settings: settings, pipeline: pipeline, httpClient: httpClient, metrics: metrics, observer: observer,
-            state: state, cache: cache, now: now)
+            settings: settings, pipeline: pipeline, clients: clients, upstreamGuard: upstreamGuard, metrics: metrics,
+            observer: observer, state: state, cache: cache, now: now)
     }
 
     private static func makeCache(
@@ -86,25 +95,6 @@ public final class Gateway: Sendable {
     public static func routeLabels(_ routes: RouteTable) -> [RouteLabel] {
         routes.routes.map { RouteLabel(route: $0.template, methods: [$0.method]) }
             + [RouteLabel(route: RouteDescriptor.other.template, methods: ["GET", "POST", "PUT", "DELETE"])]
-    }
-
-    private static func clientConfiguration(_ settings: GatewaySettings) throws -> HTTPClient.Configuration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let caFile = settings.caFile {
-            tls.additionalTrustRoots = [.file(caFile)]
-        }
-        var configuration = HTTPClient.Configuration(
-            tlsConfiguration: tls,
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: settings.connectTimeout, read: settings.requestTimeout),
-            connectionPool: .init(
-                idleTimeout: settings.idleTimeout,
-                concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnectionsPerHost),
-            proxy: nil,
-            ignoreUncleanSSLShutdown: false,
-            decompression: .disabled)
-        configuration.httpVersion = .automatic
-        return configuration
     }
 
     /// Binds both listeners; `/ready` turns 200 once they are bound.
@@ -157,7 +147,7 @@ public final class Gateway: Sendable {
             }
         }
         await admin?.close()
-        try? await httpClient.shutdown()
+        await clients.shutdown()
         logger.info("drain.finished")
     }
 }

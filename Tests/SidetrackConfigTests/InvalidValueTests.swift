@@ -1,4 +1,5 @@
 import Testing
+import SidetrackCore
 @testable import SidetrackConfig
 
 /// Every key rejects bad values with an issue naming the key, the value and what is allowed.
@@ -34,6 +35,17 @@ import Testing
         ("limits.max_body_bytes", EnvironmentVariables.limitsMaxBodyBytes, "-1", "whole number"),
         ("drain_timeout", EnvironmentVariables.drainTimeout, "25 s", "duration"),
         ("cache.path", EnvironmentVariables.cachePath, "", "file path"),
+        ("cache.route_ttl", EnvironmentVariables.cacheRouteTTL, "/v1/me/player/play=1h", "cacheable GET route"),
+        ("cache.route_ttl", EnvironmentVariables.cacheRouteTTL, "/v1/trakcs/{id}=1h", "route table"),
+        ("cache.route_ttl", EnvironmentVariables.cacheRouteTTL, "/v1/tracks/{id}=721h", "0s (do not cache) to 30d"),
+        ("cache.route_ttl", EnvironmentVariables.cacheRouteTTL, "/v1/tracks/{id}", "TEMPLATE=DURATION"),
+        ("cache.route_ttl", EnvironmentVariables.cacheRouteTTL, "/v1/tracks/{id}=1h,/v1/tracks/{id}=2h", "named once"),
+        ("rate_limit.client.per_second", EnvironmentVariables.named("rate_limit.client.per_second"), "-1", "whole number"),
+        ("rate_limit.upstream.max_wait", EnvironmentVariables.named("rate_limit.upstream.max_wait"), "5s", "at most 2s"),
+        ("breaker.failure_ratio", EnvironmentVariables.named("breaker.failure_ratio"), "1.5", "decimal from 0 to 1"),
+        ("breaker.failure_ratio", EnvironmentVariables.named("breaker.failure_ratio"), "50%", "decimal from 0 to 1"),
+        ("retry.max_attempts", EnvironmentVariables.named("retry.max_attempts"), "0", "1 to 10"),
+        ("bulkhead.queue_timeout", EnvironmentVariables.named("bulkhead.queue_timeout"), "forever", "duration"),
         ("log.level", EnvironmentVariables.logLevel, "verbose", "trace, debug, info"),
         ("log.level", EnvironmentVariables.logLevel, "INFO", "one of"),
         ("log.access", EnvironmentVariables.logAccess, "yes", "true or false"),
@@ -42,9 +54,11 @@ import Testing
     @Test(arguments: badValues)
     func badValueInTheFileIsAnIssue(key: String, variable: String, value: String, allowedWords: String) {
         let components = key.split(separator: ".")
-        let yaml = components.count == 2
-            ? "\(components[0]):\n  \(components[1]): \"\(value)\"\n"
-            : "\(key): \"\(value)\"\n"
+        var yaml = ""
+        for (depth, component) in components.enumerated() {
+            let indent = String(repeating: "  ", count: depth)
+            yaml += depth == components.count - 1 ? "\(indent)\(component): \"\(value)\"\n" : "\(indent)\(component):\n"
+        }
         let found = issues(yaml: yaml)
         #expect(found.count == 1)
         #expect(found.first?.key == key)
@@ -104,6 +118,24 @@ import Testing
         let error = ConfigurationError(issues: found)
         #expect(error.description.split(separator: "\n").count == 6)
         #expect(error.description.split(separator: "\n").allSatisfy { $0.hasPrefix("config error: ") })
+    }
+
+    @Test func aLowerBoundAboveItsUpperBoundIsAnIssue() {
+        let found = issues(yaml: "breaker:\n  open_for: 2m\n  open_for_max: 1m\nretry:\n  base_delay: 3s\n")
+        #expect(found.map(\.key) == ["breaker.open_for", "retry.base_delay"])
+        #expect(found.first?.allowed.contains("at most breaker.open_for_max (1m)") == true)
+    }
+
+    @Test func groupTimeoutsAreOptionalDurations() throws {
+        let configuration = try ConfigurationLoader.load(
+            yaml: "timeouts:\n  player:\n    total: 3s\n    first_byte: null\n",
+            environment: [EnvironmentVariables.named("timeouts.search.first_byte"): "800ms"])
+        #expect(configuration.timeouts[.player].total == .seconds(3))
+        #expect(configuration.timeouts[.player].firstByte == nil)
+        #expect(configuration.timeouts[.search].firstByte == .milliseconds(800))
+        #expect(configuration.timeouts[.catalog] == SidetrackConfiguration.GroupTimeouts())
+        #expect(issues(yaml: "timeouts:\n  player:\n    total: 0s\n").map(\.key) == ["timeouts.player.total"])
+        #expect(issues(yaml: "timeouts:\n  jukebox:\n    total: 1s\n").map(\.key) == ["timeouts.jukebox"])
     }
 
     @Test func listenersMayNotShareASocket() {

@@ -76,6 +76,65 @@ import Testing
                 devices: "1m"
                 queue: "30s"
                 playback_state: "10s"
+              route_ttl:
+            rate_limit:
+              client:
+                per_second: 50
+                burst: 100
+              upstream:
+                per_second: 10
+                per_minute: 150
+                per_hour: 5000
+                per_30s: 150
+                max_wait: "250ms"
+            breaker:
+              consecutive_failures: 5
+              failure_ratio: 0.5
+              minimum_requests: 20
+              window: "10s"
+              open_for: "5s"
+              open_for_max: "1m"
+              half_open_probes: 1
+              close_after: 2
+            retry:
+              max_attempts: 3
+              base_delay: "100ms"
+              max_delay: "2s"
+              budget_ratio: 0.2
+              budget_min_per_second: 1
+            bulkhead:
+              max_concurrent: 32
+              max_queue: 64
+              queue_timeout: "100ms"
+            timeouts:
+              catalog:
+                connect: null
+                first_byte: null
+                total: null
+              search:
+                connect: null
+                first_byte: null
+                total: null
+              playlists:
+                connect: null
+                first_byte: null
+                total: null
+              library:
+                connect: null
+                first_byte: null
+                total: null
+              player:
+                connect: null
+                first_byte: null
+                total: null
+              accounts:
+                connect: null
+                first_byte: null
+                total: null
+              other:
+                connect: null
+                first_byte: null
+                total: null
             log:
               level: "info"
               access: true

@@ -44,6 +44,27 @@ import Testing
         }
     }
 
+    @Test func perRouteTTLOverridesTheClassAndZeroTurnsCachingOff() async throws {
+        let clock = ManualClock()
+        try await Self.withCache(clock: clock, configure: { settings in
+            settings.cachePolicy.routeTTLs = ["/v1/tracks/{id}": .seconds(30), "/v1/albums/{id}": .zero]
+        }) { h in
+            _ = try await h.get("/v1/tracks/routettl1")
+            clock.advance(seconds: 29)
+            #expect(try await h.get("/v1/tracks/routettl1").0.headers.first(name: "x-cache") == "HIT")
+            // Past the route's 30 s (the catalog class would keep it 24 h), and past stale-while-revalidate.
+            clock.advance(seconds: 62)
+            #expect(try await h.get("/v1/tracks/routettl1").0.headers.first(name: "x-cache") == "MISS")
+            #expect(h.emulator.stats().count("GET", "/v1/tracks/routettl1") == 2)
+            for _ in 0..<2 {
+                let (album, _) = try await h.get("/v1/albums/routettl2")
+                #expect(album.status == .ok)
+                #expect(album.headers.first(name: "x-cache") != "HIT")
+            }
+            #expect(h.emulator.stats().count("GET", "/v1/albums/routettl2") == 2)
+        }
+    }
+
     @Test func noTokenNoStoreAndMutationsBypass() async throws {
         try await Self.withCache { h in
             for _ in 0..<2 { _ = try await h.send(.GET, "/v1/tracks/bypass1") }
@@ -228,6 +249,30 @@ import Testing
             h.emulator.faults.set(Fault(status: 503, pathPrefix: path))
             let (failed, _) = try await h.get(path)
             #expect(failed.status.code == 503)
+        }
+    }
+
+    /// Memory too small to hold the answer: every lookup misses memory and reads the disk tier
+    /// (off the event loop), which still answers without going upstream.
+    @Test func aMemoryMissIsAnsweredFromTheDiskTier() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sidetrack-disk-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.withCache(configure: { settings in
+            settings.cachePath = directory.appendingPathComponent("cache.sqlite").path
+            settings.cacheMemoryBytes = 1_024
+        }) { h in
+            let (first, firstBody) = try await h.get("/v1/tracks/diskonly1")
+            #expect(first.headers.first(name: "x-cache") == "MISS")
+            for _ in 0..<3 {
+                let (again, body) = try await h.get("/v1/tracks/diskonly1")
+                #expect(again.headers.first(name: "x-cache") == "HIT")
+                #expect(body == firstBody)
+            }
+            #expect(h.emulator.stats().count("GET", "/v1/tracks/diskonly1") == 1)
+            let stats = try await h.send(.GET, "/cache/stats", base: h.adminBase).1.json()
+            let memory = (stats["tiers"] as? [String: Any])?["memory"] as? [String: Any]
+            #expect(memory?["entries"] as? Int == 0)
+            #expect(stats["hits"] as? Int == 3)
         }
     }
 

@@ -54,12 +54,14 @@ import Testing
 
     /// Spotify's own 429 (with Retry-After) and 5xx pass through as Spotify's, not as gateway errors.
     @Test func upstreamStatusFaultsPassThrough() async throws {
-        try await GatewayHarness.with { h in
+        let clock = ManualClock()
+        try await GatewayHarness.with(configure: { $0.resilience.clock = clock.now }) { h in
             h.emulator.faults.set(Fault(retryAfterSeconds: 7, remaining: 1))
             let (limited, _) = try await h.get("/v1/tracks/abc")
             #expect(limited.status == .tooManyRequests)
             #expect(limited.headers.first(name: "retry-after") == "7")
             #expect(limited.headers.first(name: "sidetrack-error") == nil)
+            clock.advance(seconds: 7)  // past the cooldown Spotify's 429 started (ResilienceTests)
             h.emulator.faults.set(Fault(status: 503, remaining: 1))
             let (unavailable, _) = try await h.get("/v1/tracks/abc")
             #expect(unavailable.status == .serviceUnavailable)

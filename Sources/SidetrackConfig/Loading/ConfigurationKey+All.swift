@@ -51,9 +51,63 @@ extension ConfigurationKey {
             .duration(
                 "cache.ttl.\(ttlClass.rawValue)", Env.cacheTTL(ttlClass), max: .seconds(30 * 86_400), \.cache.ttl[ttlClass])
         } + [
+            .routeTTL("cache.route_ttl", Env.cacheRouteTTL),
+        ] + resilienceKeys + [
             .logLevel("log.level", Env.logLevel, flag: Flags.logLevel),
             .boolean("log.access", Env.logAccess, \.log.access),
         ]
+    }
+
+    /// Issue 4's knobs; their variables are spelled mechanically (`EnvironmentVariables.named`).
+    private static var resilienceKeys: [ConfigurationKey] {
+        // Built step by step: one array literal of this size is too much for the type checker.
+        let n = EnvironmentVariables.named
+        let counts = 0...10_000_000
+        var keys: [ConfigurationKey] = []
+        func integer(_ path: String, _ range: ClosedRange<Int>, _ keyPath: WritableKeyPath<SidetrackConfiguration, Int>) {
+            keys.append(.integer(path, n(path), range: range, keyPath))
+        }
+        func duration(_ path: String, max: Duration, _ keyPath: WritableKeyPath<SidetrackConfiguration, Duration>) {
+            keys.append(.duration(path, n(path), max: max, keyPath))
+        }
+        func ratio(_ path: String, _ keyPath: WritableKeyPath<SidetrackConfiguration, Double>) {
+            keys.append(.ratio(path, n(path), keyPath))
+        }
+        integer("rate_limit.client.per_second", 0...100_000, \.rateLimit.clientPerSecond)
+        integer("rate_limit.client.burst", 1...100_000, \.rateLimit.clientBurst)
+        integer("rate_limit.upstream.per_second", counts, \.rateLimit.upstreamPerSecond)
+        integer("rate_limit.upstream.per_minute", counts, \.rateLimit.upstreamPerMinute)
+        integer("rate_limit.upstream.per_hour", counts, \.rateLimit.upstreamPerHour)
+        integer("rate_limit.upstream.per_30s", counts, \.rateLimit.upstreamPer30Seconds)
+        duration("rate_limit.upstream.max_wait", max: .seconds(2), \.rateLimit.upstreamMaxWait)
+        integer("breaker.consecutive_failures", 1...1_000, \.breaker.consecutiveFailures)
+        ratio("breaker.failure_ratio", \.breaker.failureRatio)
+        integer("breaker.minimum_requests", 1...100_000, \.breaker.minimumRequests)
+        duration("breaker.window", max: .seconds(600), \.breaker.window)
+        duration("breaker.open_for", max: .seconds(600), \.breaker.openFor)
+        duration("breaker.open_for_max", max: .seconds(3_600), \.breaker.openForMax)
+        integer("breaker.half_open_probes", 1...100, \.breaker.halfOpenProbes)
+        integer("breaker.close_after", 1...100, \.breaker.closeAfter)
+        integer("retry.max_attempts", 1...10, \.retry.maxAttempts)
+        duration("retry.base_delay", max: .seconds(10), \.retry.baseDelay)
+        duration("retry.max_delay", max: .seconds(30), \.retry.maxDelay)
+        ratio("retry.budget_ratio", \.retry.budgetRatio)
+        integer("retry.budget_min_per_second", 0...1_000, \.retry.budgetMinPerSecond)
+        integer("bulkhead.max_concurrent", 1...10_000, \.bulkhead.maxConcurrent)
+        integer("bulkhead.max_queue", 0...100_000, \.bulkhead.maxQueue)
+        duration("bulkhead.queue_timeout", max: .seconds(5), \.bulkhead.queueTimeout)
+        for group in SidetrackConfiguration.resilienceGroups {
+            let base = "timeouts.\(group.rawValue)"
+            let parts: [(String, WritableKeyPath<SidetrackConfiguration.GroupTimeouts, Duration?>)] = [
+                ("connect", \.connect), ("first_byte", \.firstByte), ("total", \.total),
+            ]
+            for (name, field) in parts {
+                let timeouts: WritableKeyPath<SidetrackConfiguration, SidetrackConfiguration.GroupTimeouts> =
+                    \.timeouts[group]
+                keys.append(.optionalDuration("\(base).\(name)", n("\(base).\(name)"), max: .seconds(600), timeouts.appending(path: field)))
+            }
+        }
+        return keys
     }
 
     /// Top-level YAML keys that exist but cannot be set.

@@ -14,6 +14,9 @@ struct ConfigurationKey {
     let allowed: String
     /// Secrets never appear in issues or output.
     let isSecret: Bool
+    /// In YAML this key takes a mapping of plain values, passed on as `name=value` pairs joined by
+    /// commas (the form the environment uses).
+    var acceptsPairs = false
     /// Parses `raw` (`nil` = null) into `configuration`; `false` when the value is not accepted.
     let apply: (_ raw: String?, _ configuration: inout Configuration) -> Bool
 
@@ -95,6 +98,38 @@ extension ConfigurationKey {
         }
     }
 
+    /// Like `duration`, but null (or empty) means "not set here": use the general value.
+    static func optionalDuration(
+        _ path: String, _ env: String, max: Duration, _ keyPath: WritableKeyPath<Configuration, Duration?>
+    ) -> Self {
+        let allowed = "expected a duration such as 250ms, 2s, 1m (greater than 0, at most \(DurationText.format(max))), or null"
+        return Self(path: path, environmentVariable: env, flag: nil, allowed: allowed, isSecret: false) {
+            raw, configuration in
+            guard let text = nonEmpty(raw) else {
+                configuration[keyPath: keyPath] = nil
+                return true
+            }
+            guard let value = DurationText.parse(text), value > .zero, value <= max else { return false }
+            configuration[keyPath: keyPath] = value
+            return true
+        }
+    }
+
+    /// A share from 0 to 1 written as a decimal (`0.2`, `0.5`, `1`).
+    static func ratio(_ path: String, _ env: String, _ keyPath: WritableKeyPath<Configuration, Double>) -> Self {
+        let allowed = "expected a decimal from 0 to 1 (e.g. 0.2)"
+        return Self(path: path, environmentVariable: env, flag: nil, allowed: allowed, isSecret: false) {
+            raw, configuration in
+            guard let raw, !raw.isEmpty, raw.count <= 12,
+                  raw.allSatisfy({ $0.isASCIIDigit || $0 == "." }), raw.filter({ $0 == "." }).count <= 1,
+                  raw.first != ".", raw.last != ".",
+                  let value = Double(raw), (0...1).contains(value)
+            else { return false }
+            configuration[keyPath: keyPath] = value
+            return true
+        }
+    }
+
     static func integer(
         _ path: String, _ env: String, range: ClosedRange<Int>, _ keyPath: WritableKeyPath<Configuration, Int>
     ) -> Self {
@@ -165,6 +200,18 @@ extension ConfigurationKey {
                   FileManager.default.isReadableFile(atPath: file)
             else { return false }
             configuration[keyPath: keyPath] = file
+            return true
+        }
+    }
+
+    static func routeTTL(_ path: String, _ env: String) -> Self {
+        let allowed = "expected route template: duration pairs (YAML mapping, or TEMPLATE=DURATION,… in the "
+            + "environment), each template a cacheable GET route from the route table (e.g. /v1/tracks/{id}), "
+            + "named once, with a duration from 0s (do not cache) to 30d"
+        return Self(path: path, environmentVariable: env, flag: nil, allowed: allowed, isSecret: false, acceptsPairs: true) {
+            raw, configuration in
+            guard let overrides = RouteTTLOverrides.parse(raw ?? "") else { return false }
+            configuration.cache.routeTTL = overrides
             return true
         }
     }

@@ -115,15 +115,31 @@ public enum ConfigurationLoader {
     private static func crossChecks(
         _ configuration: SidetrackConfiguration, lastWriter: [String: RawSetting]
     ) -> [ConfigurationIssue] {
+        var issues: [ConfigurationIssue] = []
         let proxy = configuration.listen, admin = configuration.admin.listen
         let wildcards: Set<String> = ["0.0.0.0", "::"]
         let overlaps = proxy.host == admin.host || wildcards.contains(proxy.host) || wildcards.contains(admin.host)
-        guard proxy.port != 0, proxy.port == admin.port, overlaps else { return [] }
-        let writer = lastWriter["admin.listen"] ?? lastWriter["listen"]
-        return [ConfigurationIssue(
-            key: writer?.name ?? "admin.listen", value: admin.description,
-            allowed: "expected an address different from the proxy listener (listen = \(proxy))",
-            source: writer?.source ?? .flag
-        )]
+        if proxy.port != 0, proxy.port == admin.port, overlaps {
+            let writer = lastWriter["admin.listen"] ?? lastWriter["listen"]
+            issues.append(ConfigurationIssue(
+                key: writer?.name ?? "admin.listen", value: admin.description,
+                allowed: "expected an address different from the proxy listener (listen = \(proxy))",
+                source: writer?.source ?? .flag
+            ))
+        }
+        // A lower bound above its upper bound would be silently clamped; say so instead.
+        let pairs: [(low: String, high: String, Duration, Duration)] = [
+            ("breaker.open_for", "breaker.open_for_max", configuration.breaker.openFor, configuration.breaker.openForMax),
+            ("retry.base_delay", "retry.max_delay", configuration.retry.baseDelay, configuration.retry.maxDelay),
+        ]
+        for (low, high, lowValue, highValue) in pairs where lowValue > highValue {
+            let writer = lastWriter[low] ?? lastWriter[high]
+            issues.append(ConfigurationIssue(
+                key: writer?.name ?? low, value: DurationText.format(lowValue),
+                allowed: "expected \(low) at most \(high) (\(DurationText.format(highValue)))",
+                source: writer?.source ?? .flag
+            ))
+        }
+        return issues
     }
 }

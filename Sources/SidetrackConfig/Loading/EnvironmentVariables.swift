@@ -1,3 +1,4 @@
+import Foundation
 import SidetrackCore
 
 /// Every environment variable Sidetrack reads, by name. Each configuration key has exactly one;
@@ -29,10 +30,17 @@ public enum EnvironmentVariables {
     public static let cacheStaleIfError = "SIDETRACK_CACHE_STALE_IF_ERROR"
     public static let cacheTokenTrustWindow = "SIDETRACK_CACHE_TOKEN_TRUST_WINDOW"
     public static let cacheCoalesceWait = "SIDETRACK_CACHE_COALESCE_WAIT"
+    public static let cacheRouteTTL = "SIDETRACK_CACHE_ROUTE_TTL"
     /// `SIDETRACK_CACHE_TTL_CATALOG`, `SIDETRACK_CACHE_TTL_AUDIO_FEATURES`, …
     public static func cacheTTL(_ ttlClass: TTLClass) -> String { "SIDETRACK_CACHE_TTL_" + ttlClass.rawValue.uppercased() }
     public static let logLevel = "SIDETRACK_LOG_LEVEL"
     public static let logAccess = "SIDETRACK_LOG_ACCESS"
+
+    /// The variable for a dotted key, spelled mechanically: `breaker.open_for` →
+    /// `SIDETRACK_BREAKER_OPEN_FOR`. Used by the resilience keys, which are many and regular.
+    public static func named(_ path: String) -> String {
+        prefix + path.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
 
     /// The prefix that marks a variable as Sidetrack's.
     public static let prefix = "SIDETRACK_"

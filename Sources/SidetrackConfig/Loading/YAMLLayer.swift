@@ -61,7 +61,8 @@ struct YAMLLayer {
             let dotted = section.isEmpty ? name : "\(section).\(name)"
             let source = ConfigurationSource.file(path: path, line: keyNode.mark?.line)
             if let key = keys[dotted] {
-                settings.append(RawSetting(key: key, name: dotted, value: Self.rawValue(valueNode), source: source))
+                let value = key.acceptsPairs ? Self.pairsValue(valueNode) : Self.rawValue(valueNode)
+                settings.append(RawSetting(key: key, name: dotted, value: value, source: source))
             } else if let names = children[dotted] {
                 switch valueNode {
                 case .mapping(let nested):
@@ -97,6 +98,19 @@ struct YAMLLayer {
         default:
             return .nonScalar(kind: kind(of: node))
         }
+    }
+
+    /// A mapping of plain values becomes `name=value,name=value`; a `=` or `,` inside a name or
+    /// value would change the pairs, so such a mapping is passed on as text the key rejects.
+    private static func pairsValue(_ node: Node) -> RawSetting.Value {
+        guard case .mapping(let mapping) = node else { return rawValue(node) }
+        var pairs: [String] = []
+        for (name, value) in mapping {
+            guard case .scalar(let n) = name, case .scalar(let v) = value else { return .nonScalar(kind: "a nested mapping") }
+            if (n.string + v.string).contains(where: { $0 == "=" || $0 == "," }) { return .text("=") }
+            pairs.append("\(n.string)=\(v.string)")
+        }
+        return .text(pairs.joined(separator: ","))
     }
 
     private static func display(_ node: Node) -> String {

@@ -28,13 +28,16 @@ extension SidetrackConfiguration {
         public var coalesceWait: Duration
         /// Freshness per TTL class (DESIGN §3 defaults).
         public var ttl: TTLTable
+        /// Freshness per route template, overriding its class; `0s` = not cached.
+        public var routeTTL: RouteTTLOverrides
 
         public init(
             storage: CacheStorage = Defaults.storage, memoryMaxBytes: Int = Defaults.memoryMaxBytes,
             diskMaxBytes: Int = Defaults.diskMaxBytes, maxEntryBytes: Int = Defaults.maxEntryBytes,
             catalogSharing: CatalogSharing = .market, staleWhileRevalidate: Duration = .seconds(60),
             staleIfError: Duration = .seconds(86_400), tokenTrustWindow: Duration = .seconds(600),
-            coalesceWait: Duration = .seconds(3), ttl: TTLTable = TTLTable()
+            coalesceWait: Duration = .seconds(3), ttl: TTLTable = TTLTable(),
+            routeTTL: RouteTTLOverrides = RouteTTLOverrides()
         ) {
             self.storage = storage
             self.memoryMaxBytes = memoryMaxBytes
@@ -46,6 +49,7 @@ extension SidetrackConfiguration {
             self.tokenTrustWindow = tokenTrustWindow
             self.coalesceWait = coalesceWait
             self.ttl = ttl
+            self.routeTTL = routeTTL
         }
 
         public enum Defaults {

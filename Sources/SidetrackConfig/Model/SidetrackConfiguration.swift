@@ -1,3 +1,5 @@
+import SidetrackCore
+
 /// Sidetrack's effective configuration: defaults, then the YAML file, then `SIDETRACK_*`
 /// environment variables, then command-line flags (see `ConfigurationLoader` and
 /// `docs/configuration.md`). Every value here has already been validated.
@@ -16,6 +18,12 @@ public struct SidetrackConfiguration: Sendable, Equatable {
     /// Bounds: greater than 0, at most 10 minutes.
     public var drainTimeout: Duration
     public var cache: Cache
+    public var rateLimit: RateLimits
+    public var breaker: Breaker
+    public var retry: Retry
+    public var bulkhead: Bulkhead
+    /// Per route group; a group without an entry uses the `upstream.*` timeouts.
+    public var timeouts: GroupTimeoutTable
     public var log: Log
     /// Describes the binary; not configurable, shown in the effective configuration.
     public var build: BuildInfo
@@ -28,6 +36,11 @@ public struct SidetrackConfiguration: Sendable, Equatable {
         limits: Limits = .init(),
         drainTimeout: Duration = Defaults.drainTimeout,
         cache: Cache = .init(),
+        rateLimit: RateLimits = .init(),
+        breaker: Breaker = .init(),
+        retry: Retry = .init(),
+        bulkhead: Bulkhead = .init(),
+        timeouts: GroupTimeoutTable = GroupTimeoutTable(),
         log: Log = .init(),
         build: BuildInfo = .init()
     ) {
@@ -38,6 +51,11 @@ public struct SidetrackConfiguration: Sendable, Equatable {
         self.limits = limits
         self.drainTimeout = drainTimeout
         self.cache = cache
+        self.rateLimit = rateLimit
+        self.breaker = breaker
+        self.retry = retry
+        self.bulkhead = bulkhead
+        self.timeouts = timeouts
         self.log = log
         self.build = build
     }

@@ -4,6 +4,7 @@ import SidetrackCore
 enum ConfigurationTree {
     case string(String)
     case integer(Int)
+    case decimal(Double)
     case boolean(Bool)
     case null
     case section([Entry])
@@ -17,6 +18,8 @@ enum ConfigurationTree {
             self.value = value
         }
     }
+
+    private static func duration(_ value: Duration) -> ConfigurationTree { .string(DurationText.format(value)) }
 
     static func redacted(_ configuration: SidetrackConfiguration) -> ConfigurationTree {
         let c = configuration
@@ -54,7 +57,15 @@ enum ConfigurationTree {
                 Entry("ttl", .section(SidetrackConfiguration.TTLTable.classes.map { ttlClass in
                     Entry(ttlClass.rawValue, .string(DurationText.format(c.cache.ttl[ttlClass])))
                 })),
+                Entry("route_ttl", .section(c.cache.routeTTL.values.sorted { $0.key < $1.key }.map { template, ttl in
+                    Entry(template, .string(DurationText.format(ttl)))
+                })),
             ])),
+            Entry("rate_limit", rateLimit(c.rateLimit)),
+            Entry("breaker", breaker(c.breaker)),
+            Entry("retry", retry(c.retry)),
+            Entry("bulkhead", bulkhead(c.bulkhead)),
+            Entry("timeouts", timeouts(c.timeouts)),
             Entry("log", .section([
                 Entry("level", .string(c.log.level.rawValue)),
                 Entry("access", .boolean(c.log.access)),
@@ -64,5 +75,64 @@ enum ConfigurationTree {
                 Entry("commit", .string(c.build.commit)),
             ])),
         ])
+    }
+
+    // Sections split out: one literal for the whole tree is too much for the type checker.
+
+    private static func rateLimit(_ r: SidetrackConfiguration.RateLimits) -> ConfigurationTree {
+        .section([
+            Entry("client", .section([
+                Entry("per_second", .integer(r.clientPerSecond)),
+                Entry("burst", .integer(r.clientBurst)),
+            ])),
+            Entry("upstream", .section([
+                Entry("per_second", .integer(r.upstreamPerSecond)),
+                Entry("per_minute", .integer(r.upstreamPerMinute)),
+                Entry("per_hour", .integer(r.upstreamPerHour)),
+                Entry("per_30s", .integer(r.upstreamPer30Seconds)),
+                Entry("max_wait", duration(r.upstreamMaxWait)),
+            ])),
+        ])
+    }
+
+    private static func breaker(_ b: SidetrackConfiguration.Breaker) -> ConfigurationTree {
+        .section([
+            Entry("consecutive_failures", .integer(b.consecutiveFailures)),
+            Entry("failure_ratio", .decimal(b.failureRatio)),
+            Entry("minimum_requests", .integer(b.minimumRequests)),
+            Entry("window", duration(b.window)),
+            Entry("open_for", duration(b.openFor)),
+            Entry("open_for_max", duration(b.openForMax)),
+            Entry("half_open_probes", .integer(b.halfOpenProbes)),
+            Entry("close_after", .integer(b.closeAfter)),
+        ])
+    }
+
+    private static func retry(_ r: SidetrackConfiguration.Retry) -> ConfigurationTree {
+        .section([
+            Entry("max_attempts", .integer(r.maxAttempts)),
+            Entry("base_delay", duration(r.baseDelay)),
+            Entry("max_delay", duration(r.maxDelay)),
+            Entry("budget_ratio", .decimal(r.budgetRatio)),
+            Entry("budget_min_per_second", .integer(r.budgetMinPerSecond)),
+        ])
+    }
+
+    private static func bulkhead(_ b: SidetrackConfiguration.Bulkhead) -> ConfigurationTree {
+        .section([
+            Entry("max_concurrent", .integer(b.maxConcurrent)),
+            Entry("max_queue", .integer(b.maxQueue)),
+            Entry("queue_timeout", duration(b.queueTimeout)),
+        ])
+    }
+
+    private static func timeouts(_ all: SidetrackConfiguration.GroupTimeoutTable) -> ConfigurationTree {
+        .section(SidetrackConfiguration.resilienceGroups.map { group in
+            let timeouts = all[group]
+            let parts: [(String, Duration?)] = [
+                ("connect", timeouts.connect), ("first_byte", timeouts.firstByte), ("total", timeouts.total),
+            ]
+            return Entry(group.rawValue, .section(parts.map { name, value in Entry(name, value.map(duration) ?? .null) }))
+        })
     }
 }

@@ -20,7 +20,9 @@ extension SidetrackConfiguration {
     private static func writeYAML(_ tree: ConfigurationTree, indent: String, to out: inout String) {
         guard case .section(let entries) = tree else { return }
         for entry in entries {
-            let key = entry.key, value = entry.value
+            let value = entry.value
+            // Route templates (`/v1/tracks/{id}`) are keys too; quoted, they load back as written.
+            let key = entry.key.allSatisfy { $0 == "_" || $0.isASCII && ($0.isLetter || $0.isNumber) } ? entry.key : quoted(entry.key)
             if case .section = value {
                 out += "\(indent)\(key):\n"
                 writeYAML(value, indent: indent + "  ", to: &out)
@@ -50,6 +52,7 @@ extension SidetrackConfiguration {
         switch value {
         case .string(let text): quoted(text)
         case .integer(let number): String(number)
+        case .decimal(let number): String(number)
         case .boolean(let flag): flag ? "true" : "false"
         case .null, .section: "null"
         }

@@ -30,6 +30,7 @@ enum DurationText {
     /// The shortest exact spelling: `1h`, `90s`, `250ms`.
     static func format(_ duration: Duration) -> String {
         let millis = milliseconds(duration)
+        if millis == 0 { return "0s" }
         for unit in units.reversed() where millis != 0 && millis % unit.milliseconds == 0 {
             return "\(millis / unit.milliseconds)\(unit.suffix)"
         }

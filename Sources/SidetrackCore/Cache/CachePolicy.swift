@@ -2,6 +2,8 @@
 public struct CachePolicy: Sendable, Equatable {
     /// Freshness per TTL class; a class missing here uses its default.
     public var ttls: [TTLClass: Duration]
+    /// Freshness per route template, overriding the class; zero turns caching off for the route.
+    public var routeTTLs: [String: Duration]
     /// Default 60 s: long enough to hide a refresh's latency, short enough not to serve old data.
     public var staleWhileRevalidate: Duration
     /// Default 24 h: during an outage or a long Spotify cooldown, old catalog data beats an error.
@@ -15,6 +17,7 @@ public struct CachePolicy: Sendable, Equatable {
 
     public init(
         ttls: [TTLClass: Duration] = [:],
+        routeTTLs: [String: Duration] = [:],
         staleWhileRevalidate: Duration = .seconds(60),
         staleIfError: Duration = .seconds(24 * 3600),
         maxEntryBytes: Int = 1 << 20,
@@ -22,6 +25,7 @@ public struct CachePolicy: Sendable, Equatable {
         coalesceWait: Duration = .seconds(3)
     ) {
         self.ttls = ttls
+        self.routeTTLs = routeTTLs
         self.staleWhileRevalidate = staleWhileRevalidate
         self.staleIfError = staleIfError
         self.maxEntryBytes = maxEntryBytes
@@ -33,13 +37,25 @@ public struct CachePolicy: Sendable, Equatable {
         ttlClass == .never ? .zero : (ttls[ttlClass] ?? ttlClass.defaultTTL)
     }
 
+    /// The route's freshness: its own override, else its class's. Zero for routes the table does
+    /// not mark cacheable, whatever the configuration says.
+    public func ttl(for route: RouteDescriptor) -> Duration {
+        guard route.isCacheable else { return .zero }
+        return routeTTLs[route.template] ?? ttl(for: route.ttlClass)
+    }
+
+    /// Whether answers on `route` are stored and served from the cache at all.
+    public func caches(_ route: RouteDescriptor) -> Bool {
+        ttl(for: route) > .zero
+    }
+
     /// Status codes worth storing: successes and 404 (Spotify ids that do not exist stay so).
     public static func isStorable(status: Int) -> Bool {
         (200..<300).contains(status) && status != 206 || status == 404
     }
 
-    public func lifetimes(storedAt now: Int64, ttlClass: TTLClass) -> CacheLifetimes {
-        let fresh = now + ttl(for: ttlClass).milliseconds
+    public func lifetimes(storedAt now: Int64, route: RouteDescriptor) -> CacheLifetimes {
+        let fresh = now + ttl(for: route).milliseconds
         return CacheLifetimes(
             storedAt: now, freshUntil: fresh,
             staleWhileRevalidateUntil: fresh + staleWhileRevalidate.milliseconds,

@@ -13,6 +13,9 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
     typealias Response = Void
 
     private let cache: ResponseCache
+    private let guardian: UpstreamGuard
+    /// The breaker admitted this refresh as its half-open probe.
+    private let probe: Bool
     private let entry: CachedResponse
     private let key: CacheKey
     private let route: RouteDescriptor
@@ -32,31 +35,52 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
         publicBase: String, eventLoop: any EventLoop
     ) -> Bool {
         guard cache.coalescer.tryLead(key.text) else { return false }
+        // Stage 6 applies to refreshes too: no call during a cooldown, past an open breaker or
+        // beyond the app's quota (the stale answer the client got is all there is for now).
+        let guardian = services.upstreamGuard
+        let probe: Bool
+        var delay: Int64 = 0
+        switch guardian.check(group: route.group) {
+        case .refuse:
+            for waiter in cache.coalescer.finish(key.text) { waiter(nil) }
+            return false
+        case .go(let isProbe):
+            probe = isProbe
+        case .goAfter(let delayMillis, let isProbe):
+            probe = isProbe
+            delay = delayMillis
+        }
         var headers = HeaderPolicy.upstreamRequestHeaders(
             from: head.headers, requestID: requestID, peerAddress: nil, acceptsGzip: acceptsGzip)
         headers.remove(name: "if-none-match")
         headers.remove(name: "if-modified-since")
         if let etag = entry.etag { headers.add(name: "if-none-match", value: etag) }
         let refresh = BackgroundRefresh(
-            cache: cache, entry: entry, key: key, route: route, linkPrefix: services.settings.linkPrefix,
-            publicBase: publicBase, maxBytes: cache.policy.maxEntryBytes)
+            cache: cache, guardian: guardian, probe: probe, entry: entry, key: key, route: route,
+            linkPrefix: services.settings.linkPrefix, publicBase: publicBase, maxBytes: cache.policy.maxEntryBytes)
+        let request: HTTPClient.Request
         do {
-            let request = try HTTPClient.Request(
-                url: endpoint.origin + pathAndQuery, method: .GET, headers: headers, body: nil)
-            _ = services.httpClient.execute(
-                request: request, delegate: refresh, eventLoop: .delegate(on: eventLoop),
-                deadline: .now() + services.settings.requestTimeout)
+            request = try HTTPClient.Request(url: endpoint.origin + pathAndQuery, method: .GET, headers: headers, body: nil)
         } catch {
+            if probe { guardian.cancelProbe(group: route.group) }
             refresh.finish(with: nil)
+            return true
+        }
+        let client = services.clients.client(for: route.group)
+        let total = services.clients.timeouts(for: route.group).total
+        eventLoop.scheduleTask(in: .milliseconds(delay)) {
+            _ = client.execute(request: request, delegate: refresh, eventLoop: .delegate(on: eventLoop), deadline: .now() + total)
         }
         return true
     }
 
     private init(
-        cache: ResponseCache, entry: CachedResponse, key: CacheKey, route: RouteDescriptor, linkPrefix: String,
-        publicBase: String, maxBytes: Int
+        cache: ResponseCache, guardian: UpstreamGuard, probe: Bool, entry: CachedResponse, key: CacheKey,
+        route: RouteDescriptor, linkPrefix: String, publicBase: String, maxBytes: Int
     ) {
         self.cache = cache
+        self.guardian = guardian
+        self.probe = probe
         self.entry = entry
         self.key = key
         self.route = route
@@ -83,9 +107,13 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
 
     func didFinishRequest(task: HTTPClient.Task<Void>) throws {
         guard let head else { return finish(with: nil) }
+        guardian.recordOutcome(group: route.group, probe: probe, failed: head.status.code >= 500)
+        if head.status == .tooManyRequests {
+            guardian.upstreamSaidTooManyRequests(retryAfter: head.headers.first(name: "retry-after"), body: [])
+        }
         let now = cache.now()
         if head.status == .notModified {
-            return finish(with: entry.renewed(cache.policy.lifetimes(storedAt: now, ttlClass: route.ttlClass)))
+            return finish(with: entry.renewed(cache.policy.lifetimes(storedAt: now, route: route)))
         }
         if let transformer, let tail = try? transformer.finish(allocator: ByteBufferAllocator()) {
             for chunk in tail { collect(chunk) }
@@ -96,10 +124,11 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
         finish(with: CachedResponse(
             key: key, route: route.template, status: head.status,
             headers: HeaderPolicy.clientResponseHeaders(from: head.headers, bodyRewritten: transformer != nil, requestID: ""),
-            body: recorder.body, lifetimes: cache.policy.lifetimes(storedAt: now, ttlClass: route.ttlClass)))
+            body: recorder.body, lifetimes: cache.policy.lifetimes(storedAt: now, route: route)))
     }
 
     func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
+        guardian.recordOutcome(group: route.group, probe: probe, failed: true)
         finish(with: nil)
     }
 
@@ -117,7 +146,7 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
     }
 
     /// Stores a refreshed entry (a failed refresh keeps the stale one) and releases followers.
-    private func finish(with refreshed: CachedResponse?) {
+    fileprivate func finish(with refreshed: CachedResponse?) {
         if let refreshed { cache.store(refreshed) }
         for waiter in cache.coalescer.finish(key.text) { waiter(refreshed) }
     }

@@ -53,9 +53,10 @@ final class CachedResponse: Sendable {
     }
 
     /// Bytes this entry holds, as counted against the memory budget (a fixed overhead covers the
-    /// object, the key and dictionary slots).
+    /// object, the key and dictionary slots). The body's whole allocation counts, not just its
+    /// readable bytes: NIO rounds every buffer up to a power of two, so a 9 KiB answer holds 16 KiB.
     var cost: Int {
-        body.readableBytes + key.utf8.count + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 } + 256
+        body.capacity + key.utf8.count + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 } + 256
     }
 
     private static let perRequestHeaders: Set<String> = [

@@ -7,9 +7,9 @@ import SidetrackObservability
 /// The gateway's cache (DESIGN §3): the memory tier in front of the optional disk tier, key
 /// derivation, token trust, the coalescer, invalidation and the numbers behind `/cache/stats`.
 ///
-/// Thread-safe; called from every event loop. Lookups touch the memory tier only (a lock on one
-/// shard); a memory miss reads the disk tier synchronously (a point read by primary key, tens of
-/// microseconds from the page cache) and promotes what it finds.
+/// Thread-safe; called from every event loop. Lookups on the event loop touch the memory tier only
+/// (a lock on one shard). A memory miss with a disk tier configured is read with `readDisk` on a
+/// thread pool (SQLite reads block), which promotes what it finds to memory.
 final class ResponseCache: Sendable {
     /// Resumes a coalesced follower: the leader's answer, or nil when it must go upstream itself.
     typealias Waiter = @Sendable (CachedResponse?) -> Void
@@ -58,9 +58,14 @@ final class ResponseCache: Sendable {
 
     // MARK: Lookup and store
 
-    /// The entry for `key` if either tier has one that is still usable at `now`.
-    func lookup(_ key: CacheKey, at now: Int64) -> CachedResponse? {
-        if let entry = memory.get(key.text, now: now) { return entry }
+    /// The memory tier's entry for `key` if it is still usable at `now`. Never blocks.
+    func lookupMemory(_ key: CacheKey, at now: Int64) -> CachedResponse? {
+        memory.get(key.text, now: now)
+    }
+
+    /// The disk tier's entry for `key` if it is still usable at `now`, promoted to memory.
+    /// Blocks on SQLite: call it from a thread pool, never an event loop.
+    func readDisk(_ key: CacheKey, at now: Int64) -> CachedResponse? {
         guard let disk, let entry = disk.get(key.text), entry.lifetimes.usableUntil > now else { return nil }
         memory.set(key.text, value: entry, cost: entry.cost, usableUntil: entry.lifetimes.usableUntil, now: now)
         return entry

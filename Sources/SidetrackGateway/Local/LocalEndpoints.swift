@@ -12,6 +12,7 @@ struct LocalEndpoints: Sendable {
     let version: String
     let now: @Sendable () -> UInt64
     let cache: ResponseCache?
+    let upstreamGuard: UpstreamGuard
 
     /// The probe and metrics paths also answered on the proxy listener.
     static func isProbePath(_ path: Substring) -> Bool {
@@ -37,6 +38,7 @@ struct LocalEndpoints: Sendable {
             return health()
         case "/metrics":
             cache?.updateMetrics()
+            upstreamGuard.updateMetrics()
             return LocalResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render())
         case "/config":
             return .json(.ok, Array(settings.redactedConfigJSON.utf8))
@@ -53,11 +55,21 @@ struct LocalEndpoints: Sendable {
             "draining": state.isDraining,
             "in_flight_requests": state.inFlightRequests,
         ]
-        checks["upstream"] = [
-            "status": "healthy",
+        // An open breaker or a Spotify cooldown degrades health but not readiness: restarting or
+        // unrouting the pod would not make Spotify answer sooner, and cached keys are still served.
+        let openBreakers = upstreamGuard.openBreakers()
+        let cooldown = upstreamGuard.cooldown.status(now: upstreamGuard.now())
+        var upstream: [String: Any] = [
+            "status": openBreakers.isEmpty && cooldown == nil ? "healthy" : "degraded",
             "api": settings.apiUpstream.origin,
             "accounts": settings.accountsUpstream.origin,
+            "open_breakers": openBreakers,
         ]
+        if let cooldown {
+            upstream["cooldown_remaining_seconds"] = Double(cooldown.remainingMillis) / 1_000
+            upstream["cooldown_reason"] = cooldown.reason.rawValue
+        }
+        checks["upstream"] = upstream
         if let cache {
             let degraded = cache.isDiskDegraded
             var check: [String: Any] = [

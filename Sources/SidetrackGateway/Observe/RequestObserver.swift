@@ -26,6 +26,7 @@ struct RequestObserver: Sendable {
             upstreamStatus: request.upstreamStatus,
             upstreamMs: request.upstreamNanos.map { Double($0) / 1e6 },
             retries: request.retries,
+            breaker: request.breaker,
             client: request.client,
             bytesOut: request.bytesOut)
         var line: [UInt8] = []

@@ -7,7 +7,9 @@ import SidetrackObservability
 struct GatewayServices: Sendable {
     let settings: GatewaySettings
     let pipeline: RequestPipeline
-    let httpClient: HTTPClient
+    let clients: UpstreamClients
+    /// Stage 6 (and the per-client limit of stage 3).
+    let upstreamGuard: UpstreamGuard
     let metrics: GatewayMetrics
     let observer: RequestObserver
     let state: GatewayState

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import SidetrackCore
 import SidetrackObservability
 
@@ -19,6 +20,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case forwarding(UpstreamExchange, requestEnded: Bool)
         /// Coalesced: waiting for another request's upstream call for the same key.
         case following(Follower, requestEnded: Bool)
+        /// Reading the disk tier on the thread pool; the request resumes when it is done.
+        case readingDisk(RequestContext, requestEnded: Bool)
         /// The answer is out (or being sent); drop the rest of the request body until `.end`.
         case discardingBody
     }
@@ -69,14 +72,31 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var request = RequestContext(
             startNanos: services.now(), method: head.method, version: head.version, keepAlive: head.isKeepAlive,
             path: "", pathAndQuery: "", requestID: RequestID.generate(), client: "ip:unknown", publicBase: "")
+        let plan = services.pipeline.plan(head, peer: peer, context: &request, waiter: followerWaiter(context))
+        perform(plan, head: head, request: request, context: context, requestEnded: false)
+    }
+
+    /// Resumes this handler, on its own loop, when a coalesced leader finishes.
+    private func followerWaiter(_ context: ChannelHandlerContext) -> ResponseCache.Waiter {
         let loop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: loop)
-        let plan = services.pipeline.plan(
-            head, peer: peer, context: &request,
-            waiter: { entry in loop.execute { handler.value.followerResumed(with: entry) } })
+        return { entry in loop.execute { handler.value.followerResumed(with: entry) } }
+    }
+
+    /// Carries out what the pipeline decided. `requestEnded`: the client's `.end` was already read
+    /// (while the disk tier was being read).
+    private func perform(
+        _ plan: RequestPipeline.Plan, head: HTTPRequestHead, request: RequestContext, context: ChannelHandlerContext,
+        requestEnded: Bool
+    ) {
+        var request = request
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        // Once the answer is out, the rest of the request (if any) is read and dropped.
+        let answered: State = requestEnded ? .idle : .discardingBody
         switch plan {
         case .local(let response, let observed, let keepAlive):
-            state = .discardingBody
+            state = answered
             request.status = Int(response.status.code)
             request.bytesOut = response.body.count
             request.errorLabel = response.errorLabel
@@ -85,9 +105,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 extraHeaders: ["x-request-id": request.requestID])
             finish(request, observed: observed)
         case .forward(let target):
-            forward(head, request: request, target: target, context: context, requestEnded: false)
+            forward(head, request: request, target: target, context: context, requestEnded: requestEnded)
         case .cached(let entry, let label, let notModified, let refresh):
-            state = .discardingBody
+            state = answered
             answer(from: entry, label: label, notModified: notModified, request: &request, context: context)
             if refresh, let cache = services.cache, let key = request.cacheKey {
                 BackgroundRefresh.start(
@@ -105,8 +125,31 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 // The leader is taking too long: leave the queue and go upstream ourselves.
                 if coalescer?.abandon(key, ticket: ticket) == true { handler.value.followerResumed(with: nil) }
             }
-            state = .following(Follower(head: head, request: request, target: target, ticket: ticket, timeout: timeout), requestEnded: false)
+            state = .following(
+                Follower(head: head, request: request, target: target, ticket: ticket, timeout: timeout),
+                requestEnded: requestEnded)
+        case .readDisk(let key, let target):
+            guard let cache = services.cache else { return }
+            state = .readingDisk(request, requestEnded: requestEnded)
+            let now = cache.now()
+            NIOThreadPool.singleton.runIfActive(eventLoop: loop) { cache.readDisk(key, at: now) }
+                .whenComplete { result in
+                    handler.value.diskRead((try? result.get()) ?? nil, key: key, head: head, target: target)
+                }
         }
+        if requestEnded, case .idle = state { resumeReading() }
+    }
+
+    /// The disk tier answered (on this loop again): finish stage 4 with what it found.
+    private func diskRead(
+        _ entry: CachedResponse?, key: CacheKey, head: HTTPRequestHead, target: RequestPipeline.UpstreamTarget
+    ) {
+        // The client may have gone away meanwhile (`channelInactive` already finished the request).
+        guard case .readingDisk(var request, let requestEnded) = state, let context else { return }
+        let plan = services.pipeline.resume(
+            afterDiskRead: entry, key: key, head: head, context: &request, target: target,
+            waiter: followerWaiter(context))
+        perform(plan, head: head, request: request, context: context, requestEnded: requestEnded)
     }
 
     private func forward(
@@ -168,6 +211,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             state = .forwarding(exchange, requestEnded: true)
         case .following(let follower, _):
             state = .following(follower, requestEnded: true)
+        case .readingDisk(let request, _):
+            state = .readingDisk(request, requestEnded: true)
         case .discardingBody:
             state = .idle
             resumeReading()
@@ -216,6 +261,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if case .readingDisk(var request, _) = state {
+            request.errorLabel = "client_closed"
+            request.status = 499
+            finish(request, observed: true)
+            state = .idle
+        }
         if case .following(let follower, _) = state {
             follower.timeout.cancel()
             if let key = follower.target.cache?.key.text {

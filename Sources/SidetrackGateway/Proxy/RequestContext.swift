@@ -34,6 +34,8 @@ struct RequestContext {
     var upstreamStartNanos: UInt64?
     var upstreamNanos: UInt64?
     var retries = 0
+    /// The route group's breaker as this request met it (`closed`, `half_open` for a probe, `open`).
+    var breaker = "closed"
     var errorLabel: String?
 
     var isHead: Bool { method == .HEAD }

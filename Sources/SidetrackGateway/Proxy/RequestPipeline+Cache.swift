@@ -5,9 +5,10 @@ import SidetrackObservability
 /// Stages 4 (cache lookup) and 5 (coalesce) of the request path.
 extension RequestPipeline {
     /// The request's cache key, or nil when the cache must not be used: not GET/HEAD, a body,
-    /// an uncacheable route, no bearer token, or `Cache-Control: no-store`.
+    /// an uncacheable route (or one configured with a zero TTL), no bearer token, or
+    /// `Cache-Control: no-store`.
     func cacheKey(_ head: HTTPRequestHead, context: inout RequestContext, cache: ResponseCache) -> CacheKey? {
-        guard head.method == .GET || head.method == .HEAD, context.route.isCacheable, let match = context.match else {
+        guard head.method == .GET || head.method == .HEAD, cache.policy.caches(context.route), let match = context.match else {
             return nil
         }
         let query = context.pathAndQuery.firstIndex(of: "?").map { context.pathAndQuery[context.pathAndQuery.index(after: $0)...] } ?? ""
@@ -25,9 +26,17 @@ extension RequestPipeline {
         return key
     }
 
+    /// Whether the disk tier has been read for this request yet.
+    enum DiskRead {
+        /// Not yet: a memory miss returns `.readDisk` so the read happens off the event loop.
+        case pending
+        /// Read (off the loop); what it found.
+        case done(CachedResponse?)
+    }
+
     func lookUp(
         _ key: CacheKey, head: HTTPRequestHead, context: inout RequestContext, cache: ResponseCache,
-        target: UpstreamTarget, waiter: @autoclosure () -> ResponseCache.Waiter
+        target: UpstreamTarget, disk: DiskRead = .pending, waiter: @autoclosure () -> ResponseCache.Waiter
     ) -> Plan {
         let now = cache.now()
         let identity = context.tokenIdentity
@@ -41,7 +50,14 @@ extension RequestPipeline {
             key: key, match: context.match!, clientETags: head.headers[canonicalForm: "if-none-match"].map(String.init))
         context.cache = .miss
         context.cacheKey = key
-        if trusted, let entry = cache.lookup(key, at: now) {
+        var found = trusted ? cache.lookupMemory(key, at: now) : nil
+        if trusted, found == nil, cache.disk != nil {
+            switch disk {
+            case .pending: return .readDisk(key, target: target)
+            case .done(let entry): found = entry
+            }
+        }
+        if let entry = found {
             let state = entry.lifetimes.state(at: now)
             if context.cacheDirective == .normal, state == .fresh || state == .staleWhileRevalidate {
                 let label: CacheLabel = state == .fresh ? .hit : .stale

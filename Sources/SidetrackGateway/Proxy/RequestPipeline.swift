@@ -13,6 +13,7 @@ struct RequestPipeline: Sendable {
     let local: LocalEndpoints
     /// nil when caching is off (tests of the bare proxy).
     let cache: ResponseCache?
+    let upstreamGuard: UpstreamGuard
 
     /// What to do with a request once its head has been read.
     enum Plan {
@@ -26,6 +27,8 @@ struct RequestPipeline: Sendable {
         case cached(CachedResponse, CacheLabel, notModified: Bool, refresh: Bool)
         /// Wait for the leader of this key's upstream call; on timeout or failure send `target` upstream.
         case follow(ticket: UInt64, target: UpstreamTarget)
+        /// Not in memory: read the disk tier on a thread pool, then `resume(afterDiskRead:…)`.
+        case readDisk(CacheKey, target: UpstreamTarget)
     }
 
     struct UpstreamTarget {
@@ -66,15 +69,28 @@ struct RequestPipeline: Sendable {
         }
         let target = UpstreamTarget(
             endpoint: endpoint, label: context.route.upstream == .accounts ? "accounts" : "api", body: body)
-        // 3. Admit — per-client rate limit (issue 4).
+        // 3. Admit: the per-client rate limit (token identity, else peer address), before the
+        //    cache, so a runaway client is stopped whatever it asks for.
+        if let refusal = admit(context: context) {
+            return .local(refusal, observed: true, keepAlive: context.keepAlive)
+        }
         // 4. Cache lookup: fresh → answer now; stale → answer now and refresh; otherwise note what
         //    to revalidate or fall back on. 5. Coalesce: misses on one key share one upstream call.
         guard let cache, let key = cacheKey(head, context: &context, cache: cache) else {
             return .forward(target)
         }
         return lookUp(key, head: head, context: &context, cache: cache, target: target, waiter: waiter())
-        // 6. Guard the upstream: cooldown, global limit, bulkhead, breaker (issue 4) — before the
-        //    `.forward` above reaches 7. Call upstream (`UpstreamExchange`).
+        // 6. Guard the upstream (cooldown, breaker, quota, bulkhead) and 7. call upstream, with
+        //    retries: `UpstreamExchange`, for every `.forward`.
+    }
+
+    /// Stage 4 again, once the disk tier has been read off the event loop.
+    func resume(
+        afterDiskRead entry: CachedResponse?, key: CacheKey, head: HTTPRequestHead, context: inout RequestContext,
+        target: UpstreamTarget, waiter: @autoclosure () -> ResponseCache.Waiter
+    ) -> Plan {
+        guard let cache else { return .forward(target) }
+        return lookUp(key, head: head, context: &context, cache: cache, target: target, disk: .done(entry), waiter: waiter())
     }
 
     // MARK: - 1. Accept & identify
@@ -137,6 +153,21 @@ struct RequestPipeline: Sendable {
                 default: false
                 }
             }
+    }
+
+    // MARK: - 3. Admit
+
+    /// `429` with `Retry-After` and the `RateLimit-*` headers when the client is over its limit.
+    private func admit(context: RequestContext) -> LocalResponse? {
+        let key = context.tokenIdentity ?? context.client
+        guard let decision = upstreamGuard.admitClient(key), case .denied(let status, let retryAfter) = decision else {
+            return nil
+        }
+        var response = LocalResponse.error(.rateLimited)
+        response.headers.add(name: "retry-after", value: RetryAfter.headerValue(fromMillis: retryAfter))
+        response.headers.add(name: "ratelimit-policy", value: status.policyHeader)
+        response.headers.add(name: "ratelimit", value: status.header)
+        return response
     }
 
     // MARK: - 2. Classify

@@ -4,15 +4,22 @@ import NIOHTTP1
 import SidetrackCore
 import SidetrackObservability
 
-/// One request's trip upstream (stage 7) and the streamed answer back to the client (stage 8).
+/// One request's trip upstream (stages 6 and 7) and the streamed answer back to the client
+/// (stage 8): guard checks, a bulkhead slot, the call, retries, and the answer.
 ///
-/// AsyncHTTPClient runs this delegate on the client channel's own event loop
-/// (`.delegateAndChannel(on:)`), so the state here is event-loop confined and no callback hops
-/// threads. Back-pressure both ways: the response delegate returns a future that completes only when
-/// the client socket is writable again; the request body goes through `RequestBodyStream`.
-final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
-    typealias Response = Void
-
+/// AsyncHTTPClient runs the delegates on the client channel's own event loop (`.delegate(on:)`), so
+/// the state here is event-loop confined. The upstream connection itself may live on another loop:
+/// pinning it too (`.delegateAndChannel(on:)`) makes AsyncHTTPClient 1.x open a throw-away
+/// "overflow" connection for nearly every request instead of reusing its pool, which cost ~10× the
+/// throughput in the pass-through benchmark (docs/benchmarks.md). Back-pressure both ways: a body
+/// part's future completes only when the client socket is writable again; the request body goes
+/// through `RequestBodyStream`.
+///
+/// Each attempt is an `UpstreamAttempt` delegate. Before each one: cooldown, breaker and quota
+/// (`UpstreamGuard.check`), then a bulkhead slot. A failed attempt (connect error, timeout,
+/// 502/503/504) is retried while nothing has been sent to the client, the request is safe to repeat,
+/// and the retry budget and the deadline allow.
+final class UpstreamExchange: @unchecked Sendable {
     private let channelContext: ChannelHandlerContext
     private let services: GatewayServices
     private var target: RequestPipeline.UpstreamTarget
@@ -35,29 +42,51 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         case revalidated(CachedResponse)
         /// Upstream failed: answer with the stored entry, stale.
         case fallback(CachedResponse)
+        /// Upstream failed in a way worth another attempt: drop this answer, then retry.
+        case retrying(RetryableFailure, delayMillis: Int64)
     }
     private var mode = Mode.streaming
     private var recorder: BodyRecorder?
     /// The client's ETag matched the new answer: it gets a 304 head, the body is only recorded.
     private var suppressBody = false
     private var upstreamHead: HTTPResponseHead?
+    /// A Spotify 429's body, kept (small) for the cooldown to replay.
+    private var tooManyRequestsBody: [UInt8]?
+
+    // Stage 6/7 state for the attempt in progress.
+    private var clientHead: HTTPRequestHead?
+    private var peer: String?
+    private var upstreamHeaders = HTTPHeaders()
+    private(set) var currentAttempt = 0
+    private var probe = false
+    private var holdsBulkhead = false
+    private var bulkheadTicket: Bulkhead.Ticket?
+    /// A delay (quota wait, backoff) or the bulkhead queue timeout.
+    private var pendingTimer: Scheduled<Void>?
+    private var firstByteTimer: Scheduled<Void>?
+    private var firstByteTimedOut = false
+    /// Whether the attempt in progress still has to report to the breaker and give back its slot.
+    private var attemptOpen = false
+    private var deadline = NIODeadline.now()
+    private let timeouts: UpstreamClients.Timeouts
+
+    private var group: RouteGroup { request.route.group }
+    private var guardian: UpstreamGuard { services.upstreamGuard }
 
     init(context: ChannelHandlerContext, services: GatewayServices, target: RequestPipeline.UpstreamTarget, request: RequestContext) {
         self.channelContext = context
         self.services = services
         self.target = target
         self.request = request
-        if let body = target.body {
-            _ = body
-            self.requestBody = RequestBodyStream(eventLoop: context.eventLoop)
-        } else {
-            self.requestBody = nil
-        }
+        self.timeouts = services.clients.timeouts(for: request.route.group)
+        self.requestBody = target.body == nil ? nil : RequestBodyStream(eventLoop: context.eventLoop)
     }
 
-    // MARK: - Sending
+    // MARK: - Stage 6: guard, then stage 7: call
 
     func start(head: HTTPRequestHead, peer: String?) {
+        clientHead = head
+        self.peer = peer
         var headers = HeaderPolicy.upstreamRequestHeaders(
             from: head.headers, requestID: request.requestID, peerAddress: peer, acceptsGzip: request.acceptsGzip)
         if let cache = target.cache {
@@ -67,6 +96,78 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
             headers.remove(name: "if-modified-since")
             if let etag = cache.revalidating?.etag { headers.add(name: "if-none-match", value: etag) }
         }
+        upstreamHeaders = headers
+        deadline = .now() + timeouts.total
+        guardian.retryBudget.recordRequest(now: guardian.now())
+        beginAttempt()
+    }
+
+    /// Cooldown, breaker and quota, then a bulkhead slot, then the call.
+    private func beginAttempt() {
+        guard !finished else { return }
+        switch guardian.check(group: group) {
+        case .refuse(let refusal):
+            refuse(refusal)
+        case .go(let isProbe):
+            probe = isProbe
+            if isProbe { request.breaker = "half_open" }
+            acquireBulkhead()
+        case .goAfter(let delay, let isProbe):
+            probe = isProbe
+            if isProbe { request.breaker = "half_open" }
+            let exchange = NIOLoopBound(self, eventLoop: channelContext.eventLoop)
+            pendingTimer = channelContext.eventLoop.scheduleTask(in: .milliseconds(delay)) { exchange.value.acquireBulkhead() }
+        }
+    }
+
+    private func acquireBulkhead() {
+        guard !finished else { return releaseUnusedProbe() }
+        guard let bulkhead = guardian.bulkhead(for: group) else { return send() }
+        let loop = channelContext.eventLoop
+        let exchange = NIOLoopBound(self, eventLoop: loop)
+        switch bulkhead.tryAcquire(waiter: { granted in loop.execute { exchange.value.bulkheadAnswered(granted) } }) {
+        case .acquired:
+            holdsBulkhead = true
+            send()
+        case .queued(let ticket):
+            bulkheadTicket = ticket
+            pendingTimer = loop.scheduleTask(in: guardian.settings.bulkheadQueueTimeout) { exchange.value.bulkheadWaitEnded() }
+        case .rejected:
+            guardian.recordBulkheadRejection(group: group)
+            releaseUnusedProbe()
+            refuse(.bulkheadFull)
+        }
+    }
+
+    private func bulkheadAnswered(_ granted: Bool) {
+        bulkheadTicket = nil
+        pendingTimer?.cancel()
+        guard granted else {
+            releaseUnusedProbe()
+            return refuse(.bulkheadFull)
+        }
+        holdsBulkhead = true
+        guard !finished else {
+            // The client left while queued: hand the slot on at once.
+            releaseBulkhead()
+            return releaseUnusedProbe()
+        }
+        send()
+    }
+
+    /// The queue timeout fired. If the slot was handed over meanwhile, `bulkheadAnswered` follows.
+    private func bulkheadWaitEnded() {
+        guard let ticket = bulkheadTicket, let bulkhead = guardian.bulkhead(for: group) else { return }
+        bulkheadTicket = nil
+        if bulkhead.cancel(ticket) {
+            guardian.recordBulkheadRejection(group: group)
+            releaseUnusedProbe()
+            refuse(.bulkheadFull)
+        }
+    }
+
+    private func send() {
+        guard let head = clientHead, !finished else { return }
         var body: HTTPClient.Body?
         if let requestBody, let shape = target.body {
             switch shape {
@@ -77,26 +178,51 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         let upstreamRequest: HTTPClient.Request
         do {
             upstreamRequest = try HTTPClient.Request(
-                url: target.endpoint.origin + request.pathAndQuery, method: head.method, headers: headers, body: body)
+                url: target.endpoint.origin + request.pathAndQuery, method: head.method, headers: upstreamHeaders, body: body)
         } catch {
+            releaseBulkhead()
+            releaseUnusedProbe()
             fail(.badRequest("Malformed request target"), outcome: nil)
             return
         }
+        currentAttempt += 1
+        attemptOpen = true
+        firstByteTimedOut = false
+        upstreamHead = nil
         request.upstreamStartNanos = services.now()
-        task = services.httpClient.execute(
+        let loop = channelContext.eventLoop
+        task = services.clients.client(for: group).execute(
             request: upstreamRequest,
-            delegate: self,
-            eventLoop: .delegateAndChannel(on: channelContext.eventLoop),
-            deadline: .now() + services.settings.requestTimeout
+            delegate: UpstreamAttempt(exchange: self, number: currentAttempt),
+            eventLoop: .delegate(on: loop),
+            deadline: deadline
         )
+        if let firstByte = timeouts.firstByte {
+            let exchange = NIOLoopBound(self, eventLoop: loop)
+            let attempt = currentAttempt
+            firstByteTimer = loop.scheduleTask(in: firstByte) { exchange.value.firstByteTimeout(attempt: attempt) }
+        }
+    }
+
+    private func firstByteTimeout(attempt: Int) {
+        guard attempt == currentAttempt, attemptOpen, upstreamHead == nil else { return }
+        firstByteTimedOut = true
+        task?.cancel()
     }
 
     /// The client went away: stop the upstream work too.
     func cancel() {
         if !finished { releaseFollowers(with: nil) }
         requestBody?.fail(ChannelError.ioOnClosedChannel)
-        task?.cancel()
         finished = true
+        pendingTimer?.cancel()
+        firstByteTimer?.cancel()
+        if let ticket = bulkheadTicket, let bulkhead = guardian.bulkhead(for: group), bulkhead.cancel(ticket) {
+            bulkheadTicket = nil
+            releaseUnusedProbe()
+        }
+        endAttempt(failed: nil)
+        task?.cancel()
         writablePromise?.fail(ChannelError.ioOnClosedChannel)
         writablePromise = nil
     }
@@ -109,6 +235,7 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         // synchronously, and `finished` makes that a no-op instead of a second response.
         fail(.bodyTooLarge, outcome: nil)
         requestBody?.fail(GatewayError.bodyTooLarge)
+        endAttempt(failed: nil)
         task?.cancel()
     }
 
@@ -119,23 +246,31 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         }
     }
 
-    // MARK: - HTTPClientResponseDelegate (stage 8: respond)
+    // MARK: - Attempt callbacks (stage 8: respond)
 
-    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+    func attemptReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        firstByteTimer?.cancel()
         guard !finished else { return channelContext.eventLoop.makeSucceededVoidFuture() }
         let now = services.now()
-        request.upstreamStatus = Int(head.status.code)
+        let status = Int(head.status.code)
+        request.upstreamStatus = status
         upstreamHead = head
+        if status == 429 { tooManyRequestsBody = [] }
+        if let delay = retryDelay(after: .status(status)) {
+            mode = .retrying(.status(status), delayMillis: delay)
+            return channelContext.eventLoop.makeSucceededVoidFuture()
+        }
+        mode = .streaming
         if let cache = target.cache {
             if head.status == .notModified, let entry = cache.revalidating {
                 mode = .revalidated(entry)
                 return channelContext.eventLoop.makeSucceededVoidFuture()
             }
-            if head.status.code >= 500, let entry = cache.fallback {
+            if status >= 500, let entry = cache.fallback {
                 mode = .fallback(entry)
                 return channelContext.eventLoop.makeSucceededVoidFuture()
             }
-            if !request.isHead, CachePolicy.isStorable(status: Int(head.status.code)), let policy = services.cache?.policy {
+            if !request.isHead, CachePolicy.isStorable(status: status), let policy = services.cache?.policy {
                 recorder = BodyRecorder(
                     limit: policy.maxEntryBytes, allocator: channelContext.channel.allocator,
                     expected: head.headers.first(name: "content-length").flatMap(Int.init))
@@ -156,26 +291,29 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
             headers.add(name: "server-timing", value: "upstream;dur=\(Self.millis(now &- started))")
         }
         if !request.keepAlive || mustClose { headers.replaceOrAdd(name: "connection", value: "close") }
-        var status = head.status
+        var responseStatus = head.status
         if let cache = target.cache, head.status == .ok, let etag = head.headers.first(name: "etag"),
             ETagMatching.matches(etag, ifNoneMatch: cache.clientETags)
         {
             // The client already has this version: a 304 head; the body is still read and stored.
-            status = .notModified
+            responseStatus = .notModified
             suppressBody = true
             headers.remove(name: "content-length")
             headers.remove(name: "transfer-encoding")
             headers.remove(name: "content-encoding")
             headers.remove(name: "content-type")
         }
-        request.status = Int(status.code)
+        request.status = Int(responseStatus.code)
         headSent = true
-        let clientHead = HTTPResponseHead(version: request.version, status: status, headers: headers)
+        let clientHead = HTTPResponseHead(version: request.version, status: responseStatus, headers: headers)
         channelContext.write(NIOAny(HTTPServerResponsePart.head(clientHead)), promise: nil)
         return channelContext.eventLoop.makeSucceededVoidFuture()
     }
 
-    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    func attemptReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        if tooManyRequestsBody != nil, tooManyRequestsBody!.count < Self.maxKeptErrorBody {
+            tooManyRequestsBody!.append(contentsOf: buffer.readableBytesView.prefix(Self.maxKeptErrorBody - tooManyRequestsBody!.count))
+        }
         guard !finished, case .streaming = mode else { return channelContext.eventLoop.makeSucceededVoidFuture() }
         if let transformer {
             do {
@@ -183,7 +321,7 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
                     writeBody(chunk)
                 }
             } catch {
-                task.cancel()
+                task?.cancel()
                 return channelContext.eventLoop.makeFailedFuture(error)
             }
         } else {
@@ -198,7 +336,12 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         return promise.futureResult
     }
 
-    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+    func attemptFinished() {
+        firstByteTimer?.cancel()
+        let status = request.upstreamStatus ?? 0
+        if status == 429 { guardian.upstreamSaidTooManyRequests(retryAfter: upstreamHead?.headers.first(name: "retry-after"), body: tooManyRequestsBody ?? []) }
+        tooManyRequestsBody = nil
+        endAttempt(failed: status >= 500)
         guard !finished else { return }
         switch mode {
         case .streaming:
@@ -209,31 +352,134 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         case .fallback(let entry):
             finishWithFallback(entry)
             return
+        case .retrying(let failure, let delay):
+            recordUpstream(outcome: Self.outcome(forStatus: status))
+            scheduleRetry(after: failure, delayMillis: delay)
+            return
         }
         if let transformer {
             do {
                 for chunk in try transformer.finish(allocator: channelContext.channel.allocator) { writeBody(chunk) }
             } catch {
-                didReceiveError(task: task, error)
+                attemptFailed(error)
                 return
             }
         }
         finished = true
-        recordUpstream(outcome: Self.outcome(forStatus: request.upstreamStatus ?? 0))
+        recordUpstream(outcome: Self.outcome(forStatus: status))
         channelContext.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
         afterUpstreamAnswer()
         onComplete?(self)
     }
 
-    func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
+    func attemptFailed(_ error: any Error) {
+        firstByteTimer?.cancel()
+        endAttempt(failed: true)
         guard !finished else { return }
-        let (gatewayError, outcome) = UpstreamErrorClassifier.classify(error)
+        let (gatewayError, outcome) = firstByteTimedOut ? (.upstreamTimeout, .timeout) : UpstreamErrorClassifier.classify(error)
+        let failure: RetryableFailure? = switch outcome {
+        case .timeout: .timeout
+        case .unreachable: .connect
+        default: nil
+        }
+        if !headSent, let failure, let delay = retryDelay(after: failure) {
+            recordUpstream(outcome: outcome)
+            scheduleRetry(after: failure, delayMillis: delay)
+            return
+        }
         if !headSent, let entry = target.cache?.fallback {
             recordUpstream(outcome: outcome)
             finishWithFallback(entry)
             return
         }
         fail(gatewayError, outcome: outcome)
+    }
+
+    // MARK: - Retries
+
+    /// The backoff before another attempt after `failure`, or nil when there must not be one:
+    /// not retryable (method, failure kind, a body that cannot be replayed), attempts used up, no
+    /// retry budget, or no time left before the deadline.
+    private func retryDelay(after failure: RetryableFailure) -> Int64? {
+        let policy = guardian.settings.retry
+        guard !headSent, requestBody == nil, policy.allowsAttempt(after: currentAttempt), let head = clientHead,
+              RetryPolicy.isRetryable(
+                method: head.method.rawValue, hasIdempotencyKey: head.headers.contains(name: "idempotency-key"),
+                failure: failure)
+        else { return nil }
+        let delay = policy.delayMillis(attempt: currentAttempt) { Int64.random(in: $0) }
+        let remaining = (deadline.uptimeNanoseconds &- NIODeadline.now().uptimeNanoseconds) / 1_000_000
+        guard deadline > .now(), policy.fits(delayMillis: delay, remainingMillis: Int64(remaining)),
+              guardian.retryBudget.tryRetry(now: guardian.now())
+        else { return nil }
+        return delay
+    }
+
+    private func scheduleRetry(after failure: RetryableFailure, delayMillis: Int64) {
+        request.retries += 1
+        guardian.metrics.recordRetry(route: request.route.index, reason: Self.retryReason(failure))
+        mode = .streaming
+        recorder = nil
+        let exchange = NIOLoopBound(self, eventLoop: channelContext.eventLoop)
+        pendingTimer = channelContext.eventLoop.scheduleTask(in: .milliseconds(delayMillis)) { exchange.value.beginAttempt() }
+    }
+
+    private static func retryReason(_ failure: RetryableFailure) -> ResilienceMetrics.RetryReason {
+        switch failure {
+        case .connect: .connectError
+        case .timeout: .timeout
+        case .status(502): .status502
+        case .status(504): .status504
+        case .status: .status503
+        }
+    }
+
+    // MARK: - Stage 6 bookkeeping
+
+    /// The attempt is over: report it to the breaker (`failed` nil: no outcome, e.g. the client
+    /// left) and give back its bulkhead slot. Idempotent per attempt.
+    private func endAttempt(failed: Bool?) {
+        guard attemptOpen else { return }
+        attemptOpen = false
+        if let failed {
+            guardian.recordOutcome(group: group, probe: probe, failed: failed)
+        } else if probe {
+            guardian.cancelProbe(group: group)
+        }
+        probe = false
+        releaseBulkhead()
+    }
+
+    private func releaseBulkhead() {
+        guard holdsBulkhead else { return }
+        holdsBulkhead = false
+        guardian.bulkhead(for: group)?.release()
+    }
+
+    /// A probe admitted by the breaker whose call was never made.
+    private func releaseUnusedProbe() {
+        guard probe, !attemptOpen else { return }
+        probe = false
+        guardian.cancelProbe(group: group)
+    }
+
+    /// Stage 6 said no: a stored answer beats an error (stale-if-error covers an open breaker, a
+    /// cooldown and a spent quota); otherwise the refusal, with `Retry-After`.
+    private func refuse(_ refusal: UpstreamGuard.Refusal) {
+        guard !finished else { return }
+        if case .circuitOpen = refusal { request.breaker = "open" }
+        if !headSent, let entry = target.cache?.fallback {
+            return finishWithFallback(entry)
+        }
+        var extra: HTTPHeaders = [:]
+        if let millis = refusal.retryAfterMillis { extra.add(name: "retry-after", value: RetryAfter.headerValue(fromMillis: millis)) }
+        var body: [UInt8]?
+        if case .cooldown(let status) = refusal {
+            // Spotify's own 429 body, so a client sees what Spotify said (QUOTA_EXCEEDED included).
+            if !status.body.isEmpty { body = status.body }
+            extra.add(name: "sidetrack-cooldown-reason", value: status.reason.rawValue)
+        }
+        fail(refusal.error, outcome: nil, extraHeaders: extra, body: body)
     }
 
     // MARK: - Cache: store, share, revalidate, fall back
@@ -261,7 +507,7 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
                 key: context.key, route: request.route.template, status: head.status,
                 headers: HeaderPolicy.clientResponseHeaders(
                     from: head.headers, bodyRewritten: transformer != nil, requestID: request.requestID),
-                body: recorder.body, lifetimes: cache.policy.lifetimes(storedAt: cache.now(), ttlClass: request.route.ttlClass))
+                body: recorder.body, lifetimes: cache.policy.lifetimes(storedAt: cache.now(), route: request.route))
             cache.store(entry)
             shared = entry
         }
@@ -276,17 +522,19 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         guard let cache = services.cache, let context = target.cache else { return }
         let now = cache.now()
         if let identity = request.tokenIdentity { cache.trust.markAccepted(identity, now: now) }
-        let renewed = entry.renewed(cache.policy.lifetimes(storedAt: now, ttlClass: request.route.ttlClass))
+        let renewed = entry.renewed(cache.policy.lifetimes(storedAt: now, route: request.route))
         cache.store(renewed)
         answerFromCache(renewed, label: .revalidated, notModified: renewed.matches(ifNoneMatch: context.clientETags))
         releaseFollowers(with: renewed)
         onComplete?(self)
     }
 
-    /// Upstream failed (5xx, timeout, unreachable): the stored answer beats an error (stale-if-error).
+    /// Upstream failed or was not asked (5xx, timeout, unreachable, breaker, cooldown): the stored
+    /// answer beats an error (stale-if-error).
     private func finishWithFallback(_ entry: CachedResponse) {
         finished = true
         if request.upstreamStatus != nil { recordUpstream(outcome: .error) }
+        request.cache = .stale
         answerFromCache(entry, label: .stale, notModified: entry.matches(ifNoneMatch: target.cache?.clientETags ?? []))
         releaseFollowers(with: nil)
         onComplete?(self)
@@ -318,8 +566,9 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
 
     /// Ends the exchange with a gateway error: a Spotify-format error response if nothing was sent
     /// yet, else the client connection is closed (a half-sent body cannot be turned into an error).
-    private func fail(_ error: GatewayError, outcome: UpstreamOutcome?) {
+    private func fail(_ error: GatewayError, outcome: UpstreamOutcome?, extraHeaders: HTTPHeaders = [:], body: [UInt8]? = nil) {
         finished = true
+        pendingTimer?.cancel()
         if target.cache != nil { services.cache?.record(.miss, route: request.route.index) }
         releaseFollowers(with: nil)
         if let outcome { recordUpstream(outcome: outcome) }
@@ -329,13 +578,15 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
             channelContext.flush()
             channelContext.close(promise: nil)
         } else {
-            let response = LocalResponse.error(error)
+            var response = LocalResponse.error(error)
+            if let body { response.body = body }
             request.status = Int(response.status.code)
             request.bytesOut = response.body.count
             mustClose = mustClose || !request.keepAlive
+            var headers = extraHeaders
+            headers.add(name: "x-request-id", value: request.requestID)
             channelContext.writeLocal(
-                response, version: request.version, isHead: request.isHead, keepAlive: !mustClose,
-                extraHeaders: ["x-request-id": request.requestID])
+                response, version: request.version, isHead: request.isHead, keepAlive: !mustClose, extraHeaders: headers)
         }
         onComplete?(self)
     }
@@ -347,6 +598,9 @@ final class UpstreamExchange: HTTPClientResponseDelegate, @unchecked Sendable {
         services.metrics.observeUpstream(
             route: request.route.index, upstream: target.label, outcome: outcome, seconds: Double(elapsed) / 1e9)
     }
+
+    /// A 429's body is kept up to this many bytes (Spotify's are ~100).
+    private static let maxKeptErrorBody = 4_096
 
     static func outcome(forStatus status: Int) -> UpstreamOutcome {
         switch status {

@@ -31,8 +31,49 @@ extension GatewaySettings {
         catalogSharing = cache.catalogSharing
         cachePolicy = CachePolicy(
             ttls: Dictionary(uniqueKeysWithValues: SidetrackConfiguration.TTLTable.classes.map { ($0, cache.ttl[$0]) }),
+            routeTTLs: cache.routeTTL.values,
             staleWhileRevalidate: cache.staleWhileRevalidate, staleIfError: cache.staleIfError,
             maxEntryBytes: cache.maxEntryBytes, tokenTrustWindow: cache.tokenTrustWindow, coalesceWait: cache.coalesceWait)
+        resilience = ResilienceSettings(configuration: configuration)
+    }
+}
+
+extension ResilienceSettings {
+    /// Issue 4's policies from a validated configuration; a rate of 0 switches that limit off.
+    init(configuration: SidetrackConfiguration) {
+        self.init()
+        let limits = configuration.rateLimit
+        clientLimit = limits.clientPerSecond == 0
+            ? nil : ClientRateLimiter.Configuration(rate: .perSecond(limits.clientPerSecond), burst: limits.clientBurst)
+        let tiers = [
+            (limits.upstreamPerSecond, TokenBucket.Rate.perSecond(limits.upstreamPerSecond)),
+            (limits.upstreamPerMinute, TokenBucket.Rate.perMinute(limits.upstreamPerMinute)),
+            (limits.upstreamPerHour, TokenBucket.Rate.perHour(limits.upstreamPerHour)),
+        ].filter { $0.0 > 0 }.map { GlobalRateLimiter.Configuration.Tier(rate: $0.1) }
+        let window = limits.upstreamPer30Seconds > 0
+            ? GlobalRateLimiter.Configuration.Window(limit: limits.upstreamPer30Seconds, length: .seconds(30)) : nil
+        upstreamLimit = tiers.isEmpty && window == nil
+            ? nil : GlobalRateLimiter.Configuration(window: window, tiers: tiers, maxDelay: limits.upstreamMaxWait)
+        upstreamMaxWait = limits.upstreamMaxWait
+        let breaker = configuration.breaker
+        self.breaker = CircuitBreaker.Configuration(
+            consecutiveFailures: breaker.consecutiveFailures, failureRatio: breaker.failureRatio,
+            minimumRequests: breaker.minimumRequests, window: breaker.window, baseOpenDuration: breaker.openFor,
+            maxOpenDuration: breaker.openForMax, halfOpenMaxProbes: breaker.halfOpenProbes,
+            successesToClose: breaker.closeAfter,
+            // A probe is forgotten only after the longest attempt could have ended.
+            probeTimeout: max(.seconds(30), configuration.upstream.requestTimeout * 2))
+        let retry = configuration.retry
+        self.retry = RetryPolicy(maxAttempts: retry.maxAttempts, baseDelay: retry.baseDelay, maxDelay: retry.maxDelay)
+        retryBudget = RetryBudget.Configuration(ratio: retry.budgetRatio, minRetriesPerSecond: Double(retry.budgetMinPerSecond))
+        bulkhead = Bulkhead.Configuration(
+            maxConcurrent: configuration.bulkhead.maxConcurrent, maxQueue: configuration.bulkhead.maxQueue)
+        bulkheadQueueTimeout = TimeAmount(configuration.bulkhead.queueTimeout)
+        timeouts = configuration.timeouts.values.mapValues { values in
+            GroupTimeouts(
+                connect: values.connect.map { TimeAmount($0) }, firstByte: values.firstByte.map { TimeAmount($0) },
+                total: values.total.map { TimeAmount($0) })
+        }
     }
 }
 

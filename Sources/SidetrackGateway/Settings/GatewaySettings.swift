@@ -43,6 +43,8 @@ public struct GatewaySettings: Sendable {
     public var cacheClock: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
     /// How long a coalesced follower waits for its leader.
     public var coalesceWait: TimeAmount { .nanoseconds(cachePolicy.coalesceWait.milliseconds * 1_000_000) }
+    /// Rate limits, cooldown, breakers, retries, bulkheads and per-group timeouts (issue 4).
+    public var resilience = ResilienceSettings()
     /// The effective configuration, secrets redacted, served at the admin `/config` endpoint.
     public var redactedConfigJSON = "{}"
 

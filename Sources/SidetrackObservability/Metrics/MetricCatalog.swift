@@ -91,6 +91,50 @@ public enum MetricCatalog {
         descriptor("sidetrack_coalesced_requests_total", "Requests answered by another request's upstream call instead of their own.")
     }
 
+    /// Counter {route, reason}.
+    public static var upstreamRetries: MetricNameDescriptor {
+        descriptor("sidetrack_upstream_retries_total", "Upstream attempts Sidetrack retried, by route and reason.")
+    }
+
+    /// Gauge, no labels.
+    public static var upstreamRetryAfter: MetricNameDescriptor {
+        descriptor("sidetrack_upstream_retry_after_seconds", "The Retry-After of the last 429 Spotify answered, in seconds.")
+    }
+
+    /// Gauge, no labels.
+    public static var upstreamCooldownRemaining: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_upstream_cooldown_remaining_seconds",
+            "Seconds left of the app-wide cooldown after a Spotify 429; 0 when no cooldown is on.")
+    }
+
+    /// Gauge {breaker, state}: 1 for the breaker's current state, 0 for the others.
+    public static var circuitBreakerState: MetricNameDescriptor {
+        descriptor("sidetrack_circuit_breaker_state", "Circuit breaker state per route group: 1 for the current state, else 0.")
+    }
+
+    /// Counter {breaker, from, to}.
+    public static var circuitBreakerTransitions: MetricNameDescriptor {
+        descriptor("sidetrack_circuit_breaker_transitions_total", "Circuit breaker state changes per route group.")
+    }
+
+    /// Counter {scope, decision}.
+    public static var rateLimitDecisions: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_rate_limit_decisions_total",
+            "Rate-limit decisions: per client (scope client) and for the app's Spotify quota (scope upstream).")
+    }
+
+    /// Gauge {group}.
+    public static var bulkheadInFlight: MetricNameDescriptor {
+        descriptor("sidetrack_bulkhead_in_flight", "Upstream calls in flight per route group bulkhead.")
+    }
+
+    /// Counter {group}.
+    public static var bulkheadRejections: MetricNameDescriptor {
+        descriptor("sidetrack_bulkhead_rejections_total", "Requests refused because a route group's bulkhead and its queue were full.")
+    }
+
     /// Counter, no labels; rendered by ``GatewayMetrics`` from the attached ``LogSink``.
     public static let logLinesDroppedName = "sidetrack_log_lines_dropped_total"
     /// HELP text of ``logLinesDroppedName``.

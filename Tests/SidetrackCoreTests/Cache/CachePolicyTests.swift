@@ -2,9 +2,10 @@ import Testing
 @testable import SidetrackCore
 
 @Suite struct CachePolicyTests {
-    @Test func lifetimesFollowTheClassAndWindows() {
+    @Test func lifetimesFollowTheClassAndWindows() throws {
         let policy = CachePolicy(staleWhileRevalidate: .seconds(60), staleIfError: .seconds(3600))
-        let lifetimes = policy.lifetimes(storedAt: 1_000, ttlClass: .playlist)
+        let playlist = try #require(RouteTable.spotify.routes.first { $0.method == "GET" && $0.template == "/v1/playlists/{playlist_id}" })
+        let lifetimes = policy.lifetimes(storedAt: 1_000, route: playlist)
         #expect(lifetimes.freshUntil == 1_000 + 300_000)
         #expect(lifetimes.staleWhileRevalidateUntil == 1_000 + 360_000)
         #expect(lifetimes.staleIfErrorUntil == 1_000 + 300_000 + 3_600_000)
@@ -20,6 +21,25 @@ import Testing
         #expect(policy.ttl(for: .catalog) == .seconds(5))
         #expect(policy.ttl(for: .search) == .seconds(600))
         #expect(policy.ttl(for: .never) == .zero)
+    }
+
+    @Test func routeOverridesBeatTheClassButCannotCacheAnUncacheableRoute() throws {
+        let routes = RouteTable.spotify.routes
+        let track = try #require(routes.first { $0.method == "GET" && $0.template == "/v1/tracks/{id}" })
+        let album = try #require(routes.first { $0.method == "GET" && $0.template == "/v1/albums/{id}" })
+        let search = try #require(routes.first { $0.method == "GET" && $0.template == "/v1/search" })
+        let mutation = try #require(routes.first { $0.isMutation })
+        let policy = CachePolicy(
+            ttls: [.catalog: .seconds(5)],
+            routeTTLs: ["/v1/tracks/{id}": .seconds(42), "/v1/search": .zero, mutation.template: .seconds(60)])
+        #expect(policy.ttl(for: track) == .seconds(42))
+        #expect(policy.ttl(for: album) == .seconds(5))
+        #expect(policy.lifetimes(storedAt: 0, route: track).freshUntil == 42_000)
+        #expect(!policy.caches(search))
+        #expect(policy.caches(track))
+        // The configuration layer rejects such an override; the policy ignores it regardless.
+        #expect(policy.ttl(for: mutation) == .zero)
+        #expect(!policy.caches(mutation))
     }
 
     @Test(arguments: [(200, true), (203, true), (204, true), (206, false), (301, false), (304, false), (401, false), (404, true), (429, false), (500, false)])

@@ -51,6 +51,8 @@ final class GatewayHarness: Sendable {
         // The bare proxy by default (tests count upstream calls); cache tests switch it on.
         settings.cacheEnabled = false
         settings.cachePath = nil
+        // No rate limits, breakers or retries unless a test asks: they would change upstream counts.
+        settings.resilience = .off
         configure(&settings)
         let captured = NIOLockedValueBox<[UInt8]>([])
         let sink = LogSink(capacityBytes: 8 << 20) { bytes in captured.withLockedValue { $0.append(contentsOf: bytes) } }
