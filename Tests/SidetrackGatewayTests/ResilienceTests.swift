@@ -197,6 +197,15 @@ import Testing
             let (post, _) = try await h.send(.POST, "/v1/playlists/retry2/items?uris=spotify:track:abc", headers: json)
             #expect(post.status.code == 503)
             #expect(h.emulator.stats().count("POST", "/v1/playlists/retry2/items") == 1)
+            // With Idempotency-Key the same mutation is retried, its JSON body sent again whole.
+            h.emulator.faults.set(Fault(status: 503, pathPrefix: "/v1/playlists/", remaining: 1))
+            json.add(name: "idempotency-key", value: "add-abc-once")
+            let (keyed, keyedBody) = try await h.send(
+                .POST, "/v1/playlists/retry3/items", headers: json, body: Array(#"{"uris":["spotify:track:abc"]}"#.utf8))
+            #expect(keyed.status == .created, "\(keyedBody.string)")
+            #expect(h.emulator.stats().count("POST", "/v1/playlists/retry3/items") == 2)
+            let (items, _) = try await h.get("/v1/playlists/retry3/items?limit=50")
+            #expect(items.status == .ok)
         }
     }
 

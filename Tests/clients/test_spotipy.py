@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 import spotipy
@@ -89,3 +92,42 @@ def test_search_returns_tracks_with_gateway_links(proxy_url, access_log):
         if link:
             assert link.startswith(f"{proxy_url}/v1/"), f"search link bypasses the gateway: {link}"
     assert access_log.wait_for(lambda e: path_of(e) == "/v1/search" and e.get("status") == 200)
+
+
+def test_a_spotify_429_cools_the_whole_gateway_down(proxy_url, emulator_url, unique_id):
+    """Spotify's rate limit is per app: after one 429 no call reaches Spotify until Retry-After has
+    passed, whatever route or token asks; spotipy sees an ordinary 429 with Retry-After."""
+    body = json.dumps({"retry_after": 1, "count": 1, "path_prefix": f"/v1/tracks/{unique_id}"}).encode()
+    request = urllib.request.Request(f"{emulator_url}/_emulator/faults", data=body, method="POST")
+    urllib.request.urlopen(request, timeout=5).read()
+    sp = client(proxy_url)
+    try:
+        with pytest.raises(spotipy.SpotifyException) as spotify_said:
+            sp.track(unique_id)
+        assert spotify_said.value.http_status == 429
+        calls_before = emulator_get(emulator_url, "/_emulator/stats")["total"]
+
+        with pytest.raises(spotipy.SpotifyException) as cooling:
+            client(proxy_url, token="another-token").album(unique_id)
+        assert cooling.value.http_status == 429
+        # spotipy (urllib3) turns any 429 with Retry-After into "Max Retries" and drops the
+        # headers, so read them with a plain request.
+        raw = urllib.request.Request(f"{proxy_url}/v1/artists/{unique_id}", headers={"Authorization": "Bearer third"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(raw, timeout=5)
+        assert refused.value.code == 429
+        assert refused.value.headers.get("Sidetrack-Error") == "upstream_cooldown"
+        assert refused.value.headers.get("Retry-After") == "1"
+        assert emulator_get(emulator_url, "/_emulator/stats")["total"] == calls_before, "a call reached Spotify"
+    finally:
+        # Bounded: the cooldown is 1 s; wait until Sidetrack lets calls through again, so the
+        # tests after this one (same gateway) are not refused.
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                assert sp.track(unique_id)["id"] == unique_id
+                break
+            except spotipy.SpotifyException as error:
+                if error.http_status != 429 or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)

@@ -20,10 +20,22 @@ final class RequestBodyStream: @unchecked Sendable {
     var onWritable: (() -> Void)?
     private(set) var receivedBytes = 0
     static let highWatermark = 256 * 1024
+    /// A copy of the body for a retry, kept only for requests that may be retried and only up to
+    /// `replayLimit` bytes (Spotify's JSON bodies are small; an image upload is not replayed).
+    private var copy: ByteBuffer?
+    static let replayLimit = 64 * 1024
 
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, keepsCopyForRetry: Bool = false) {
         self.eventLoop = eventLoop
         self.done = eventLoop.makePromise()
+        if keepsCopyForRetry { copy = ByteBuffer() }
+    }
+
+    /// The whole body again, for a retry: nil unless a copy was kept, the body has ended and it
+    /// stayed within `replayLimit`.
+    var replayableBody: ByteBuffer? {
+        guard ended, let copy, copy.readableBytes == receivedBytes else { return nil }
+        return copy
     }
 
     var shouldPauseReading: Bool { pendingBytes + inFlightBytes >= Self.highWatermark }
@@ -40,8 +52,12 @@ final class RequestBodyStream: @unchecked Sendable {
     }
 
     func append(_ buffer: ByteBuffer) {
-        guard !completed else { return }
+        guard !completed || copy != nil else { return }
         receivedBytes += buffer.readableBytes
+        if copy != nil {
+            if receivedBytes <= Self.replayLimit { copy!.writeImmutableBuffer(buffer) } else { copy = nil }
+        }
+        guard !completed else { return }
         pending.append(buffer)
         pendingBytes += buffer.readableBytes
         pump()

@@ -37,6 +37,8 @@ struct RequestContext {
     /// The route group's breaker as this request met it (`closed`, `half_open` for a probe, `open`).
     var breaker = "closed"
     var errorLabel: String?
+    /// The client sent `Idempotency-Key`: a mutation it promises is safe to repeat.
+    var hasIdempotencyKey = false
 
     var isHead: Bool { method == .HEAD }
 }

@@ -110,6 +110,7 @@ struct RequestPipeline: Sendable {
             context.client = ClientIdentifier.logIdentity(forPeer: peer)
         }
         context.acceptsGzip = HeaderPolicy.acceptsGzip(head.headers)
+        context.hasIdempotencyKey = head.headers.contains(name: "idempotency-key")
         context.publicBase = publicBase(head.headers)
     }
 

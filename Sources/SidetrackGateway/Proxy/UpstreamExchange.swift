@@ -79,7 +79,11 @@ final class UpstreamExchange: @unchecked Sendable {
         self.target = target
         self.request = request
         self.timeouts = services.clients.timeouts(for: request.route.group)
-        self.requestBody = target.body == nil ? nil : RequestBodyStream(eventLoop: context.eventLoop)
+        // A body is copied (up to a small limit) only when the request could be retried.
+        let retryable = services.upstreamGuard.settings.retry.maxAttempts > 1
+            && (["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(request.method.rawValue) || request.hasIdempotencyKey)
+        self.requestBody = target.body == nil
+            ? nil : RequestBodyStream(eventLoop: context.eventLoop, keepsCopyForRetry: retryable)
     }
 
     // MARK: - Stage 6: guard, then stage 7: call
@@ -169,7 +173,15 @@ final class UpstreamExchange: @unchecked Sendable {
     private func send() {
         guard let head = clientHead, !finished else { return }
         var body: HTTPClient.Body?
-        if let requestBody, let shape = target.body {
+        if currentAttempt > 0, let requestBody {
+            // A retry: the client's body has been read whole and kept (`retryDelay` checked).
+            guard let replay = requestBody.replayableBody else {
+                releaseBulkhead()
+                releaseUnusedProbe()
+                return fail(.upstreamUnreachable, outcome: nil)
+            }
+            body = .byteBuffer(replay)
+        } else if let requestBody, let shape = target.body {
             switch shape {
             case .length(let length): body = requestBody.body(contentLength: length)
             case .chunked: body = requestBody.body(contentLength: nil)
@@ -402,7 +414,8 @@ final class UpstreamExchange: @unchecked Sendable {
     /// retry budget, or no time left before the deadline.
     private func retryDelay(after failure: RetryableFailure) -> Int64? {
         let policy = guardian.settings.retry
-        guard !headSent, requestBody == nil, policy.allowsAttempt(after: currentAttempt), let head = clientHead,
+        guard !headSent, requestBody == nil || requestBody?.replayableBody != nil,
+              policy.allowsAttempt(after: currentAttempt), let head = clientHead,
               RetryPolicy.isRetryable(
                 method: head.method.rawValue, hasIdempotencyKey: head.headers.contains(name: "idempotency-key"),
                 failure: failure)
