@@ -14,8 +14,11 @@ final class RequestBodyStream: @unchecked Sendable {
     private var pendingBytes = 0
     private var inFlightBytes = 0
     private var ended = false
+    private var failure: (any Error)?
     private var completed = false
-    private let done: EventLoopPromise<Void>
+    /// Created when AsyncHTTPClient asks for the body: a stream that is never sent (the request
+    /// was refused first) must not leave a promise behind.
+    private var done: EventLoopPromise<Void>?
     /// Called when the stream has room again, so the handler resumes reading.
     var onWritable: (() -> Void)?
     private(set) var receivedBytes = 0
@@ -27,7 +30,6 @@ final class RequestBodyStream: @unchecked Sendable {
 
     init(eventLoop: any EventLoop, keepsCopyForRetry: Bool = false) {
         self.eventLoop = eventLoop
-        self.done = eventLoop.makePromise()
         if keepsCopyForRetry { copy = ByteBuffer() }
     }
 
@@ -44,9 +46,15 @@ final class RequestBodyStream: @unchecked Sendable {
     func body(contentLength: Int?) -> HTTPClient.Body {
         .stream(contentLength: contentLength.map(Int64.init)) { writer in
             self.eventLoop.flatSubmit {
+                // Already failed (client gone, body too large): do not hold the writer (see below).
+                guard !self.completed else {
+                    return self.eventLoop.makeFailedFuture(self.failure ?? ChannelError.ioOnClosedChannel)
+                }
+                let done = self.eventLoop.makePromise(of: Void.self)
+                self.done = done
                 self.writer = writer
                 self.pump()
-                return self.done.futureResult
+                return done.futureResult
             }
         }
     }
@@ -73,7 +81,10 @@ final class RequestBodyStream: @unchecked Sendable {
         guard !completed else { return }
         completed = true
         pending.removeAll()
-        done.fail(error)
+        writer = nil
+        failure = error
+        done?.fail(error)
+        done = nil
     }
 
     private func pump() {
@@ -99,6 +110,10 @@ final class RequestBodyStream: @unchecked Sendable {
     private func completeIfDone() {
         guard ended, !completed, pending.isEmpty, inFlightBytes == 0 else { return }
         completed = true
-        done.succeed(())
+        // The writer holds AsyncHTTPClient's request, whose body closure holds this stream: keeping
+        // it would leak the whole request (task, delegate, exchange, buffers) once per body.
+        writer = nil
+        done?.succeed(())
+        done = nil
     }
 }
