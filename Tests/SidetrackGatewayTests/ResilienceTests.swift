@@ -227,9 +227,9 @@ import Testing
         try await Self.with({ resilience in
             resilience.retry = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2))
             // Generous enough for a loaded CI machine; the faulted attempt waits far longer.
-            resilience.timeouts[.catalog] = .init(firstByte: .seconds(1), total: .seconds(10))
+            resilience.timeouts[.catalog] = .init(firstByte: .seconds(3), total: .seconds(20))
         }) { h in
-            h.emulator.faults.set(Fault(latency: .seconds(6), pathPrefix: "/v1/tracks/", remaining: 1))
+            h.emulator.faults.set(Fault(latency: .seconds(30), pathPrefix: "/v1/tracks/", remaining: 1))
             let (answer, _) = try await h.get("/v1/tracks/slow1")
             #expect(answer.status == .ok)
             #expect(h.emulator.stats().count("GET", "/v1/tracks/slow1") >= 1)

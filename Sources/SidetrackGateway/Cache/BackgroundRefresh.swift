@@ -16,6 +16,8 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
     private let guardian: UpstreamGuard
     /// The breaker admitted this refresh as its half-open probe.
     private let probe: Bool
+    /// The cache's invalidation epoch when the refresh was sent (see `ResponseCache.store`).
+    private let fetchEpoch: UInt64
     private let entry: CachedResponse
     private let key: CacheKey
     private let route: RouteDescriptor
@@ -81,6 +83,7 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
         self.cache = cache
         self.guardian = guardian
         self.probe = probe
+        self.fetchEpoch = cache.invalidationEpoch
         self.entry = entry
         self.key = key
         self.route = route
@@ -147,7 +150,7 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
 
     /// Stores a refreshed entry (a failed refresh keeps the stale one) and releases followers.
     fileprivate func finish(with refreshed: CachedResponse?) {
-        if let refreshed { cache.store(refreshed) }
+        if let refreshed { cache.store(refreshed, fetchedAt: fetchEpoch) }
         for waiter in cache.coalescer.finish(key.text) { waiter(refreshed) }
     }
 }

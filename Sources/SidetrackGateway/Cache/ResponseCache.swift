@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SidetrackCore
 import SidetrackObservability
+import Synchronization
 
 /// The gateway's cache (DESIGN §3): the memory tier in front of the optional disk tier, key
 /// derivation, token trust, the coalescer, invalidation and the numbers behind `/cache/stats`.
@@ -26,6 +27,9 @@ final class ResponseCache: Sendable {
     /// Unix epoch milliseconds (wall clock, so lifetimes survive restarts); injected for tests.
     let now: @Sendable () -> Int64
     private let counters = NIOLockedValueBox(Counters())
+    /// Bumped by every invalidation and purge. An upstream answer fetched before a bump may predate
+    /// the mutation behind it, so it is not stored (see `store(_:fetchedAt:)`).
+    private let invalidations = Atomic<UInt64>(0)
     private let invalidationLog = NIOLockedValueBox<[InvalidationRecord]>([])
     private static let invalidationLogSize = 20
 
@@ -86,6 +90,20 @@ final class ResponseCache: Sendable {
         return stored
     }
 
+    /// The current invalidation epoch: capture it when a request goes upstream, pass it to `store`.
+    var invalidationEpoch: UInt64 { invalidations.load(ordering: .acquiring) }
+
+    /// Stores an answer fetched upstream in both tiers — unless an invalidation or purge happened
+    /// since it was fetched (`fetchedAt` is the epoch then): a read racing a mutation may carry the
+    /// old data, and storing it after the invalidation would serve it for a whole TTL.
+    /// - Returns: whether it was stored.
+    @discardableResult
+    func store(_ entry: CachedResponse, fetchedAt epoch: UInt64) -> Bool {
+        guard invalidationEpoch == epoch else { return false }
+        store(entry)
+        return true
+    }
+
     /// Stores an answer in both tiers (the disk write is queued, never awaited here).
     func store(_ entry: CachedResponse) {
         let now = now()
@@ -111,6 +129,7 @@ final class ResponseCache: Sendable {
     func invalidate(after match: RouteMatch, callerIdentity: String?) {
         let targets = InvalidationRules.targets(for: match)
         guard !targets.isEmpty else { return }
+        invalidations.add(1, ordering: .releasing)
         var removed = 0
         for target in targets {
             let scope: String?? = target.reach == .everyone ? .none : .some(callerIdentity)
@@ -125,6 +144,7 @@ final class ResponseCache: Sendable {
 
     /// Admin purge. Exactly one selector: a full key, a route template, or a path prefix.
     func purge(key: String?, route: String?, pathPrefix: String?) -> Int {
+        invalidations.add(1, ordering: .releasing)
         var removed = 0
         if let key {
             removed = memory.remove(key) ? 1 : 0

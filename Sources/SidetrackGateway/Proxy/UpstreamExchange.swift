@@ -69,6 +69,8 @@ final class UpstreamExchange: @unchecked Sendable {
     private var attemptOpen = false
     private var deadline = NIODeadline.now()
     private let timeouts: UpstreamClients.Timeouts
+    /// The cache's invalidation epoch when the current attempt was sent (see `ResponseCache.store`).
+    private var fetchEpoch: UInt64 = 0
 
     private var group: RouteGroup { request.route.group }
     private var guardian: UpstreamGuard { services.upstreamGuard }
@@ -199,6 +201,7 @@ final class UpstreamExchange: @unchecked Sendable {
         }
         currentAttempt += 1
         attemptOpen = true
+        fetchEpoch = services.cache?.invalidationEpoch ?? 0
         firstByteTimedOut = false
         upstreamHead = nil
         request.upstreamStartNanos = services.now()
@@ -521,7 +524,7 @@ final class UpstreamExchange: @unchecked Sendable {
                 headers: HeaderPolicy.clientResponseHeaders(
                     from: head.headers, bodyRewritten: transformer != nil, requestID: request.requestID),
                 body: recorder.body, lifetimes: cache.policy.lifetimes(storedAt: cache.now(), route: request.route))
-            cache.store(entry)
+            cache.store(entry, fetchedAt: fetchEpoch)
             shared = entry
         }
         recorder = nil
@@ -536,7 +539,7 @@ final class UpstreamExchange: @unchecked Sendable {
         let now = cache.now()
         if let identity = request.tokenIdentity { cache.trust.markAccepted(identity, now: now) }
         let renewed = entry.renewed(cache.policy.lifetimes(storedAt: now, route: request.route))
-        cache.store(renewed)
+        cache.store(renewed, fetchedAt: fetchEpoch)
         answerFromCache(renewed, label: .revalidated, notModified: renewed.matches(ifNoneMatch: context.clientETags))
         releaseFollowers(with: renewed)
         onComplete?(self)
