@@ -29,6 +29,15 @@ import Testing
         #expect(identifier.tokenIdentity(token).count == 64)
     }
 
+    /// RFC 4231 test case 2: identities must not change (the disk cache keys private entries by them).
+    @Test func identityIsStandardHMACSHA256() {
+        let rfc = ClientIdentifier(key: Array("Jefe".utf8))
+        #expect(rfc.tokenIdentity("what do ya want for nothing?")
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        // The precomputed key is copied, not consumed: the same answer every time, from any thread.
+        #expect(rfc.tokenIdentity("what do ya want for nothing?") == rfc.tokenIdentity("what do ya want for nothing?"))
+    }
+
     @Test func peerIdentity() {
         #expect(ClientIdentifier.logIdentity(forPeer: "127.0.0.1") == "ip:127.0.0.1")
     }
