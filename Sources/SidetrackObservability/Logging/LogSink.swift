@@ -141,6 +141,12 @@ private final class LogSinkState: @unchecked Sendable {
         while true {
             self.condition.lock()
             while self.pending.isEmpty, !self.stopping { self.condition.wait() }
+            if !self.stopping {
+                // Woken by the first line after a quiet spell: let the lines of the next couple of
+                // milliseconds join it, so a busy gateway pays one wake-up and one write(2) per batch
+                // rather than per request (these were a visible share of a cache hit's CPU).
+                self.condition.wait(until: Date(timeIntervalSinceNow: Self.batchWindowSeconds))
+            }
             if self.pending.isEmpty {
                 self.writerExited = true
                 self.condition.broadcast()
@@ -162,6 +168,9 @@ private final class LogSinkState: @unchecked Sendable {
             self.condition.unlock()
         }
     }
+
+    /// How long the writer lets lines gather after the first one; also the most a line waits.
+    static let batchWindowSeconds = 0.002
 
     private func deliver(_ batch: [UInt8]) -> Bool {
         switch self.output {
