@@ -10,9 +10,14 @@ public struct ClientIdentifier: Sendable {
     private let keyed: KeyedMAC
 
     /// `HMAC` holds a `SymmetricKey`, which is not `Sendable`; this one is never mutated, only
-    /// copied, so sharing it across threads is safe.
-    private struct KeyedMAC: @unchecked Sendable {
+    /// copied, so sharing it across threads is safe. A class, so `ClientIdentifier` stays one
+    /// pointer wide and cheap to copy into every request's pipeline.
+    private final class KeyedMAC: @unchecked Sendable {
         let mac: HMAC<SHA256>
+
+        init(mac: HMAC<SHA256>) {
+            self.mac = mac
+        }
     }
 
     /// - Parameter key: the HMAC key. Kept beside the cache so identities stay stable across restarts.

@@ -145,7 +145,7 @@ private final class LogSinkState: @unchecked Sendable {
                 // Woken by the first line after a quiet spell: let the lines of the next couple of
                 // milliseconds join it, so a busy gateway pays one wake-up and one write(2) per batch
                 // rather than per request (these were a visible share of a cache hit's CPU).
-                self.condition.wait(until: Date(timeIntervalSinceNow: Self.batchWindowSeconds))
+                _ = self.condition.wait(until: Date(timeIntervalSinceNow: Self.batchWindowSeconds))
             }
             if self.pending.isEmpty {
                 self.writerExited = true
