@@ -64,15 +64,19 @@ import Testing
         // Same port: the link base (scheme and Host the client used) is part of the key and the body.
         let second = try await Self.start(upstream: upstream, cachePath: cachePath, proxyPort: first.proxy)
         defer { second.process.stop() }
+        // A fresh client: the first one's pool may still hold a connection to the process that
+        // exited, and reusing it races with noticing the close (remoteConnectionClosed).
+        let secondClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = secondClient.shutdown() }
         #expect(second.process.standardOutput.contains(#""msg":"cache.warmed""#))
-        let (hit, hitBody) = try await Self.get(client, "http://127.0.0.1:\(second.proxy)/v1/tracks/warmstart1")
+        let (hit, hitBody) = try await Self.get(secondClient, "http://127.0.0.1:\(second.proxy)/v1/tracks/warmstart1")
         #expect(hit.headers.first(name: "x-cache") == "HIT")
         #expect(hitBody == missBody)
-        let (meAgain, meAgainBody) = try await Self.get(client, "http://127.0.0.1:\(second.proxy)/v1/me")
+        let (meAgain, meAgainBody) = try await Self.get(secondClient, "http://127.0.0.1:\(second.proxy)/v1/me")
         #expect(meAgain.headers.first(name: "x-cache") == "HIT")
         #expect(meAgainBody == meBody)
         // Another token never gets the first token's private answer from disk.
-        let (other, otherBody) = try await Self.get(client, "http://127.0.0.1:\(second.proxy)/v1/me", token: "someone-else")
+        let (other, otherBody) = try await Self.get(secondClient, "http://127.0.0.1:\(second.proxy)/v1/me", token: "someone-else")
         #expect(other.headers.first(name: "x-cache") == "MISS")
         #expect(otherBody != meBody)
         #expect(emulator.stats().count("GET", "/v1/tracks/warmstart1") == 1)
