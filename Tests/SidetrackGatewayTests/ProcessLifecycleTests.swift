@@ -71,6 +71,20 @@ import Testing
         #expect(gateway.standardError.contains("forever"))
     }
 
+    /// swift-otel is built without gRPC and would stop the process if asked for it: Sidetrack refuses
+    /// first, naming the variable and its value.
+    @Test func anOTLPgRPCProtocolIsAStartUpErrorNotACrash() async throws {
+        let gateway = try SidetrackProcess(["serve"], environment: [
+            "SIDETRACK_TRACING_ENABLED": "true", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "SIDETRACK_CACHE_PATH": "none",
+        ])
+        defer { gateway.stop() }
+        #expect(await gateway.exitStatus() == 1)
+        let output = gateway.standardOutput + gateway.standardError
+        #expect(output.contains("OTEL_EXPORTER_OTLP_PROTOCOL"))
+        #expect(output.contains("grpc"))
+        #expect(!output.contains("Fatal error"))
+    }
+
     @Test func checkConfigReportsEveryErrorOrPrintsTheEffectiveConfig() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sidetrack-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
