@@ -220,6 +220,11 @@ import Testing
             #expect(access["trace_id"] is NSNull)
             #expect(access["span_id"] is NSNull)
             #expect(h.gateway.tracing == nil)
+            let (_, health) = try await h.send(.GET, "/health", base: h.adminBase)
+            let tracing = (try health.json()["checks"] as? [String: Any])?["tracing"] as? [String: Any]
+            #expect(tracing?["exporter"] as? String == "disabled")
+            let metrics = try await h.metricsText()
+            #expect(!metrics.contains("sidetrack_tracing_spans_dropped_total"))
         }
     }
 
@@ -233,6 +238,9 @@ import Testing
             #expect(error.description.contains("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
             #expect(error.description.contains("\"grpc\""))
         }
-        try TracingBackend.validateEnvironment(["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"])
+        try TracingBackend.validateEnvironment(["OTEL_EXPORTER_OTLP_PROTOCOL": "http/json", "OTEL_TRACES_EXPORTER": "otlp"])
+        #expect(throws: TracingSetupError.self) {
+            try TracingBackend.validateEnvironment(["OTEL_TRACES_EXPORTER": "zipkin"])
+        }
     }
 }

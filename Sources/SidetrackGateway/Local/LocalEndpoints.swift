@@ -94,6 +94,8 @@ struct LocalEndpoints: Sendable {
                 "consecutive_failures": health.consecutiveFailures,
                 "dropped_spans": health.droppedSpans,
             ]
+        } else {
+            checks["tracing"] = ["status": "healthy", "exporter": "disabled"]
         }
         let statuses = checks.values.compactMap { ($0 as? [String: Any])?["status"] as? String }
         let overall = statuses.contains("unhealthy") ? "unhealthy" : statuses.contains("degraded") ? "degraded" : "healthy"

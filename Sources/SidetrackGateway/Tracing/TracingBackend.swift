@@ -45,9 +45,10 @@ public struct TracingBackend: Sendable {
             let made = try OTel.makeTracingBackend(configuration: configuration)
             backend = (made.factory, made.service)
         } catch {
+            // Certificate files named by OTEL_EXPORTER_OTLP_* that do not exist, and the like.
             throw TracingSetupError(
-                key: "OTEL_TRACES_EXPORTER", value: environment["OTEL_TRACES_EXPORTER"] ?? "otlp",
-                allowed: "otlp, none (\(String(reflecting: type(of: error))))")
+                key: "tracing.endpoint", value: settings.endpoint,
+                allowed: "an OTLP/HTTP exporter swift-otel can set up (\(String(reflecting: type(of: error))))")
         }
         self.tracer = backend.factory
         self.service = backend.service
@@ -62,6 +63,10 @@ public struct TracingBackend: Sendable {
             if TracingSettings.ExportProtocol(rawValue: value) == nil {
                 throw TracingSetupError(key: key, value: value, allowed: "http/protobuf, http/json (gRPC is not built in)")
             }
+        }
+        // swift-otel has no console, jaeger or zipkin span exporter.
+        if let exporter = environment["OTEL_TRACES_EXPORTER"], exporter != "otlp", exporter != "none" {
+            throw TracingSetupError(key: "OTEL_TRACES_EXPORTER", value: exporter, allowed: "otlp, none")
         }
     }
 }
