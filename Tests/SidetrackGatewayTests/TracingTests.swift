@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
 import SidetrackCore
@@ -7,7 +8,9 @@ import Testing
 
 /// Issue 5 end to end: W3C Trace Context in and out, spans exported over OTLP/HTTP to a receiver
 /// inside the test, ids in the access log, and a dead collector that changes nothing for requests.
-@Suite struct TracingTests {
+/// Serialized: each case runs an emulator, a gateway and an exporter; run side by side they add a
+/// burst of load that makes the timing-sensitive suites elsewhere flaky on a 2-core machine.
+@Suite(.serialized) struct TracingTests {
     static let callerTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
     static let callerSpan = "00f067aa0ba902b7"
     static let callerTraceparent = "00-\(callerTrace)-\(callerSpan)-01"
@@ -150,6 +153,37 @@ import Testing
         let cooled = try #require(servers.first { $0.attributes["url.path"] == "/v1/albums/cool2" })
         #expect(cooled.events.contains("sidetrack.cooldown_answer"))
         #expect(cooled.attributes["http.response.status_code"] == "429")
+    }
+
+    @Test func aCoalescedFollowerIsAnEventAndHasNoClientSpan() async throws {
+        let receiver = try await OTLPReceiver()
+        defer { Task { await receiver.stop() } }
+        try await GatewayHarness.with(configure: Self.tracing(to: receiver.endpoint) { $0.cacheEnabled = true }) { h in
+            h.emulator.faults.set(Fault(latency: .milliseconds(800), pathPrefix: "/v1/tracks/coalesced1"))
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            defer { _ = client.shutdown() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        var request = HTTPClientRequest(url: h.proxyBase + "/v1/tracks/coalesced1")
+                        request.headers.add(name: "authorization", value: "Bearer coalescer")
+                        let response = try await client.execute(request, timeout: .seconds(30))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(h.emulator.stats().count("GET", "/v1/tracks/coalesced1") == 1)
+        }
+        let spans = try await receiver.waitForSpans { $0.filter { $0.kind == 2 }.count >= 6 }
+        let followers = spans.filter { $0.kind == 2 && $0.events.contains("sidetrack.coalesced") }
+        #expect(!followers.isEmpty, "no follower span: \(spans.map(\.events))")
+        for follower in followers {
+            #expect(!spans.contains { $0.kind == 3 && $0.parentSpanID == follower.spanID })
+        }
+        #expect(spans.filter { $0.kind == 3 }.count == 1)
     }
 
     /// A collector that accepts connections and never answers: every export runs into its timeout.
