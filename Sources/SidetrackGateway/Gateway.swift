@@ -29,6 +29,9 @@ public final class Gateway: Sendable {
     /// listeners (`ServeCommand`), so answers cached during the drain are written too.
     public let diskWriter: DiskCacheWriter?
     private let endpoints: LocalEndpoints
+    /// The span exporter when tracing is on; run `tracing.service` in the `ServiceGroup` before the
+    /// gateway (`ServeCommand`), so it is stopped after the drain and flushes the last spans.
+    public let tracing: TracingBackend?
     private let logger: Logger
     private let listeners = NIOLockedValueBox<(proxy: HTTPListener?, admin: HTTPListener?)>((nil, nil))
 
@@ -50,6 +53,10 @@ public final class Gateway: Sendable {
         self.group = group
         self.logger = logger
         self.state = GatewayState(now: now())
+        // Before anything that must be shut down (the HTTP clients): a tracing setting Sidetrack
+        // cannot start with is a start-up error, not a crash in a deinit.
+        let tracing = settings.tracing.enabled ? try TracingBackend(settings: settings.tracing, logger: logger) : nil
+        self.tracing = tracing
         self.clients = try UpstreamClients(settings: settings, group: group)
         let routeTemplates = (routes.routes + [routes.other]).map(\.template)
         let upstreamGuard = UpstreamGuard(
@@ -67,16 +74,18 @@ public final class Gateway: Sendable {
             let warmed = cache.warm(from: tier)
             logger.info("cache.warmed", metadata: ["cache.entries": "\(warmed)"])
         }
+        let tracer = tracing.map { GatewayTracer(tracer: $0.tracer, traceResponse: settings.tracing.traceResponse) }
         self.endpoints = LocalEndpoints(
             state: state, metrics: metrics, settings: settings, version: version, now: now, cache: cache,
-            upstreamGuard: upstreamGuard)
+            upstreamGuard: upstreamGuard,
+            tracing: tracing.map { TracingMetrics(health: $0.health, metrics: TracingExportMetrics(registry: metrics.registry)) })
         let pipeline = RequestPipeline(
             settings: settings, routes: routes, identifier: disk.identifier, local: endpoints, cache: cache,
-            upstreamGuard: upstreamGuard)
+            upstreamGuard: upstreamGuard, tracer: tracer)
         let observer = RequestObserver(metrics: metrics, sink: settings.accessLog ? sink : nil, now: now)
         self.services = GatewayServices(
             settings: settings, pipeline: pipeline, clients: clients, upstreamGuard: upstreamGuard, metrics: metrics,
-            observer: observer, state: state, cache: cache, now: now)
+            observer: observer, state: state, cache: cache, tracer: tracer, now: now)
     }
 
     private static func makeCache(

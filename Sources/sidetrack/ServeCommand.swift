@@ -45,9 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
             ])
         let group = ServiceGroup(
             configuration: .init(
-                // Started in order, stopped in reverse: the disk writer outlives the drain and
-                // writes what was cached during it.
+                // Started in order, stopped in reverse: the disk writer and the span exporter
+                // outlive the drain, writing what was cached and flushing the spans ended during it.
                 services: (gateway.diskWriter.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0)] } ?? [])
+                    + (gateway.tracing.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0.service)] } ?? [])
                     + [.init(service: GatewayService(gateway: gateway, logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -135,6 +135,17 @@ import Testing
                 connect: null
                 first_byte: null
                 total: null
+            tracing:
+              enabled: false
+              endpoint: "http://localhost:4318/v1/traces"
+              protocol: "http/protobuf"
+              headers:
+              service_name: "sidetrack"
+              resource_attributes:
+              sample_ratio: 1.0
+              max_queue_size: 2048
+              export_timeout: "10s"
+              traceresponse: false
             log:
               level: "info"
               access: true

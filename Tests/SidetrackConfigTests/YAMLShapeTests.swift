@@ -10,7 +10,7 @@ import Testing
         ("limits:\n  max_bytes: 5\n", "limits.max_bytes", "max_header_bytes, max_body_bytes", "under limits"),
         ("cache:\n  tll: 5m\n", "cache.tll", "path", "under cache"),
         ("log:\n  format: json\n", "log.format", "level, access", "under log"),
-        ("tracing:\n  ratio: 1\n", "tracing", "listen, public_base_url, admin", "at the top level"),
+        ("telemetry:\n  ratio: 1\n", "telemetry", "listen, public_base_url, admin", "at the top level"),
     ])
     func unknownKeyIsAnIssueListingTheAllowedKeys(yaml: String, key: String, mustMention: String, level: String) {
         let found = issues(yaml: yaml)

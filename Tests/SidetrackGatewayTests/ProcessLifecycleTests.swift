@@ -71,6 +71,59 @@ import Testing
         #expect(gateway.standardError.contains("forever"))
     }
 
+    /// The real binary with tracing on: standard `OTEL_*` variables override the file's settings
+    /// (endpoint, protocol, service name), and SIGTERM flushes the last spans before exit.
+    @Test func otelVariablesAreHonouredAndSpansFlushOnSigterm() async throws {
+        let receiver = try await OTLPReceiver()
+        defer { Task { await receiver.stop() } }
+        let emulator = SpotifyEmulator()
+        let upstreamPort = try await emulator.start()
+        defer { Task { try? await emulator.stop() } }
+        let gateway = try SidetrackProcess([
+            "serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
+            "--upstream", "http://127.0.0.1:\(upstreamPort)", "--accounts-upstream", "http://127.0.0.1:\(upstreamPort)",
+            "--cache-path", "none",
+        ], environment: [
+            "SIDETRACK_TRACING_ENABLED": "true",
+            "SIDETRACK_TRACING_ENDPOINT": "http://127.0.0.1:9/v1/traces",  // overridden below
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": receiver.endpoint,
+            "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+            "OTEL_SERVICE_NAME": "from-otel-env",
+        ])
+        defer { gateway.stop() }
+        let proxy = try #require(await gateway.boundPort("proxy"), "no proxy port: \(gateway.standardOutput) \(gateway.standardError)")
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { _ = client.shutdown() }
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(proxy)/v1/tracks/traced")
+        request.headers.add(name: "authorization", value: "Bearer t")
+        request.headers.add(name: "traceparent", value: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        let response = try await client.execute(request, timeout: .seconds(10))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        #expect(response.status == .ok)
+        // The batch interval (5 s) has not passed: only the shutdown flush can deliver the spans.
+        gateway.signal(SIGTERM)
+        #expect(await gateway.exitStatus() == 0)
+        let spans = try await receiver.waitForSpans(timeout: .seconds(10)) { $0.count >= 2 }
+        let server = try #require(spans.first { $0.kind == 2 })
+        #expect(server.traceID == "4bf92f3577b34da6a3ce929d0e0e4736")
+        #expect(server.serviceName == "from-otel-env")
+        #expect(server.name == "GET /v1/tracks/{id}")
+    }
+
+    /// swift-otel is built without gRPC and would stop the process if asked for it: Sidetrack refuses
+    /// first, naming the variable and its value.
+    @Test func anOTLPgRPCProtocolIsAStartUpErrorNotACrash() async throws {
+        let gateway = try SidetrackProcess(["serve"], environment: [
+            "SIDETRACK_TRACING_ENABLED": "true", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "SIDETRACK_CACHE_PATH": "none",
+        ])
+        defer { gateway.stop() }
+        #expect(await gateway.exitStatus() == 1)
+        let output = gateway.standardOutput + gateway.standardError
+        #expect(output.contains("OTEL_EXPORTER_OTLP_PROTOCOL"))
+        #expect(output.contains("grpc"))
+        #expect(!output.contains("Fatal error"))
+    }
+
     @Test func checkConfigReportsEveryErrorOrPrintsTheEffectiveConfig() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sidetrack-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

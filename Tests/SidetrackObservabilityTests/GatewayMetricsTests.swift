@@ -181,3 +181,19 @@ struct GatewayMetricsTests {
         #expect(Exposition(metrics.render()).value("sidetrack_log_lines_dropped_total") == 1)
     }
 }
+
+@Suite struct TracingExportMetricsTests {
+    @Test func theDroppedCounterFollowsTheExportersTotal() {
+        let metrics = GatewayMetrics(routes: [], version: "t", commit: "t")
+        let tracing = TracingExportMetrics(registry: metrics.registry)
+        func value() -> String? {
+            String(decoding: metrics.render(), as: UTF8.self).split(separator: "\n")
+                .first { $0.hasPrefix("sidetrack_tracing_spans_dropped_total ") }.map(String.init)
+        }
+        #expect(value() == "sidetrack_tracing_spans_dropped_total 0")
+        tracing.report(droppedTotal: 3)
+        tracing.report(droppedTotal: 3)
+        tracing.report(droppedTotal: 5)
+        #expect(value() == "sidetrack_tracing_spans_dropped_total 5")
+    }
+}

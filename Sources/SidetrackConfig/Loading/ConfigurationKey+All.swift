@@ -52,7 +52,7 @@ extension ConfigurationKey {
                 "cache.ttl.\(ttlClass.rawValue)", Env.cacheTTL(ttlClass), max: .seconds(30 * 86_400), \.cache.ttl[ttlClass])
         } + [
             .routeTTL("cache.route_ttl", Env.cacheRouteTTL),
-        ] + resilienceKeys + [
+        ] + resilienceKeys + tracingKeys + [
             .logLevel("log.level", Env.logLevel, flag: Flags.logLevel),
             .boolean("log.access", Env.logAccess, \.log.access),
         ]

@@ -24,6 +24,7 @@ public struct SidetrackConfiguration: Sendable, Equatable {
     public var bulkhead: Bulkhead
     /// Per route group; a group without an entry uses the `upstream.*` timeouts.
     public var timeouts: GroupTimeoutTable
+    public var tracing: Tracing
     public var log: Log
     /// Describes the binary; not configurable, shown in the effective configuration.
     public var build: BuildInfo
@@ -41,6 +42,7 @@ public struct SidetrackConfiguration: Sendable, Equatable {
         retry: Retry = .init(),
         bulkhead: Bulkhead = .init(),
         timeouts: GroupTimeoutTable = GroupTimeoutTable(),
+        tracing: Tracing = .init(),
         log: Log = .init(),
         build: BuildInfo = .init()
     ) {
@@ -56,6 +58,7 @@ public struct SidetrackConfiguration: Sendable, Equatable {
         self.retry = retry
         self.bulkhead = bulkhead
         self.timeouts = timeouts
+        self.tracing = tracing
         self.log = log
         self.build = build
     }

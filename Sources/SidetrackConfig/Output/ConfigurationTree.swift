@@ -66,6 +66,7 @@ enum ConfigurationTree {
             Entry("retry", retry(c.retry)),
             Entry("bulkhead", bulkhead(c.bulkhead)),
             Entry("timeouts", timeouts(c.timeouts)),
+            Entry("tracing", tracing(c.tracing)),
             Entry("log", .section([
                 Entry("level", .string(c.log.level.rawValue)),
                 Entry("access", .boolean(c.log.access)),
@@ -78,6 +79,21 @@ enum ConfigurationTree {
     }
 
     // Sections split out: one literal for the whole tree is too much for the type checker.
+
+    private static func tracing(_ t: SidetrackConfiguration.Tracing) -> ConfigurationTree {
+        .section([
+            Entry("enabled", .boolean(t.enabled)),
+            Entry("endpoint", .string(t.endpoint)),
+            Entry("protocol", .string(t.exportProtocol.rawValue)),
+            Entry("headers", .section(t.headers.sorted { $0.key < $1.key }.map { Entry($0.key, .string($0.value.description)) })),
+            Entry("service_name", .string(t.serviceName)),
+            Entry("resource_attributes", .section(t.resourceAttributes.sorted { $0.key < $1.key }.map { Entry($0.key, .string($0.value)) })),
+            Entry("sample_ratio", .decimal(t.sampleRatio)),
+            Entry("max_queue_size", .integer(t.maxQueueSize)),
+            Entry("export_timeout", duration(t.exportTimeout)),
+            Entry("traceresponse", .boolean(t.traceResponse)),
+        ])
+    }
 
     private static func rateLimit(_ r: SidetrackConfiguration.RateLimits) -> ConfigurationTree {
         .section([

@@ -14,6 +14,7 @@ extension ChannelHandlerContext {
         let isHead = request.isHead
         var headers = entry.headers
         headers.add(name: "x-request-id", value: request.requestID)
+        headers.addTraceResponse(for: request)
         headers.add(name: "x-cache", value: label.headerValue)
         headers.add(name: "age", value: String(entry.lifetimes.age(at: now)))
         let status: HTTPResponseStatus = notModified ? .notModified : entry.status

@@ -60,7 +60,7 @@ final class CachedResponse: Sendable {
     }
 
     private static let perRequestHeaders: Set<String> = [
-        "x-request-id", "content-length", "server-timing", "x-cache", "age", "date", "connection",
+        "x-request-id", "content-length", "server-timing", "x-cache", "age", "date", "connection", "traceresponse",
         "transfer-encoding",
     ]
 

@@ -13,6 +13,8 @@ struct LocalEndpoints: Sendable {
     let now: @Sendable () -> UInt64
     let cache: ResponseCache?
     let upstreamGuard: UpstreamGuard
+    /// nil when tracing is off.
+    let tracing: TracingMetrics?
 
     /// The probe and metrics paths also answered on the proxy listener.
     static func isProbePath(_ path: Substring) -> Bool {
@@ -39,6 +41,7 @@ struct LocalEndpoints: Sendable {
         case "/metrics":
             cache?.updateMetrics()
             upstreamGuard.updateMetrics()
+            tracing?.update()
             return LocalResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.render())
         case "/config":
             return .json(.ok, Array(settings.redactedConfigJSON.utf8))
@@ -80,6 +83,19 @@ struct LocalEndpoints: Sendable {
             ]
             if let failure = cache.diskFailure { check["disk_error"] = failure }
             checks["cache"] = check
+        }
+        if let tracing {
+            // A dead collector degrades health, never readiness: requests do not wait for it.
+            let health = tracing.health
+            checks["tracing"] = [
+                "status": health.status == .failing ? "degraded" : "healthy",
+                "exporter": health.status.rawValue,
+                "endpoint": settings.tracing.endpoint,
+                "consecutive_failures": health.consecutiveFailures,
+                "dropped_spans": health.droppedSpans,
+            ]
+        } else {
+            checks["tracing"] = ["status": "healthy", "exporter": "disabled"]
         }
         let statuses = checks.values.compactMap { ($0 as? [String: Any])?["status"] as? String }
         let overall = statuses.contains("unhealthy") ? "unhealthy" : statuses.contains("degraded") ? "degraded" : "healthy"

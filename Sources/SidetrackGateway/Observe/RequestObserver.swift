@@ -14,9 +14,12 @@ struct RequestObserver: Sendable {
         let seconds = Double(elapsed) / 1e9
         let method = request.method.rawValue
         metrics.observeServer(route: request.route.index, method: method, status: request.status, cache: request.cache, seconds: seconds)
+        request.trace?.finish(request)
         guard let sink else { return }
         let record = AccessLogRecord(
             requestID: request.requestID,
+            traceID: request.trace.map { String($0.traceID) },
+            spanID: request.trace.map { String($0.spanID) },
             method: method,
             route: request.route.template,
             path: String(request.path),

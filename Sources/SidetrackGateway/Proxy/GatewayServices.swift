@@ -15,6 +15,8 @@ struct GatewayServices: Sendable {
     let state: GatewayState
     /// nil when caching is off.
     let cache: ResponseCache?
+    /// nil when tracing is off.
+    let tracer: GatewayTracer?
     /// Monotonic nanoseconds (injected so tests could control time).
     let now: @Sendable () -> UInt64
 }

@@ -3,6 +3,7 @@ import NIOHTTP1
 import NIOPosix
 import SidetrackCore
 import SidetrackObservability
+import Tracing
 
 /// The proxy listener's per-connection handler: moves bytes between the client socket and the
 /// stages in `RequestPipeline`. Runs entirely on the connection's event loop.
@@ -100,9 +101,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             request.status = Int(response.status.code)
             request.bytesOut = response.body.count
             request.errorLabel = response.errorLabel
+            var extraHeaders: HTTPHeaders = ["x-request-id": request.requestID]
+            extraHeaders.addTraceResponse(for: request)
             context.writeLocal(
                 response, version: head.version, isHead: head.method == .HEAD, keepAlive: keepAlive,
-                extraHeaders: ["x-request-id": request.requestID])
+                extraHeaders: extraHeaders)
             finish(request, observed: observed)
         case .forward(let target):
             forward(head, request: request, target: target, context: context, requestEnded: requestEnded)
@@ -179,6 +182,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         follower.timeout.cancel()
         var request = follower.request
         var target = follower.target
+        // Stage 5 on the span: whether the wait for the leader's answer paid off.
+        request.trace?.span.addEvent(SpanEvent(name: entry == nil ? "sidetrack.coalesce.gave_up" : "sidetrack.coalesced"))
         guard let entry else {
             // Not coalesced after all: an ordinary upstream call that may still store its answer.
             target.cache?.isLeader = false

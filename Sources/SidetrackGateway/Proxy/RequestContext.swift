@@ -39,6 +39,8 @@ struct RequestContext {
     var errorLabel: String?
     /// The client sent `Idempotency-Key`: a mutation it promises is safe to repeat.
     var hasIdempotencyKey = false
+    /// The server span; nil when tracing is off (nothing allocated for an untraced request).
+    var trace: RequestTrace?
 
     var isHead: Bool { method == .HEAD }
 }

@@ -14,6 +14,8 @@ struct RequestPipeline: Sendable {
     /// nil when caching is off (tests of the bare proxy).
     let cache: ResponseCache?
     let upstreamGuard: UpstreamGuard
+    /// nil when tracing is off.
+    let tracer: GatewayTracer?
 
     /// What to do with a request once its head has been read.
     enum Plan {
@@ -54,6 +56,11 @@ struct RequestPipeline: Sendable {
         // Probes and metrics are answered here on the proxy listener too, before any routing.
         if let response = local.response(method: head.method, path: context.path, onAdminListener: false) {
             return .local(response, observed: false, keepAlive: context.keepAlive)
+        }
+        // The server span, continuing the caller's trace when its `traceparent` is valid. Started
+        // after the probes: they are not traffic (and are polled every few seconds).
+        if let tracer {
+            context.trace = tracer.startServerSpan(method: head.method.rawValue, headers: head.headers)
         }
         // 2. Classify: route template, scope, upstream. Unknown /v1 paths are proxied as route `other`.
         guard let endpoint = classify(head, context: &context) else {

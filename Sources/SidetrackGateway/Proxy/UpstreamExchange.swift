@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import SidetrackCore
 import SidetrackObservability
+import Tracing
 
 /// One request's trip upstream (stages 6 and 7) and the streamed answer back to the client
 /// (stage 8): guard checks, a bulkhead slot, the call, retries, and the answer.
@@ -67,6 +68,8 @@ final class UpstreamExchange: @unchecked Sendable {
     private var firstByteTimedOut = false
     /// Whether the attempt in progress still has to report to the breaker and give back its slot.
     private var attemptOpen = false
+    /// The client span of the attempt in progress (tracing on only); ends with the attempt.
+    private var attemptSpan: (any Span)?
     private var deadline = NIODeadline.now()
     private let timeouts: UpstreamClients.Timeouts
     /// The cache's invalidation epoch when the current attempt was sent (see `ResponseCache.store`).
@@ -189,7 +192,7 @@ final class UpstreamExchange: @unchecked Sendable {
             case .chunked: body = requestBody.body(contentLength: nil)
             }
         }
-        let upstreamRequest: HTTPClient.Request
+        var upstreamRequest: HTTPClient.Request
         do {
             upstreamRequest = try HTTPClient.Request(
                 url: target.endpoint.origin + request.pathAndQuery, method: head.method, headers: upstreamHeaders, body: body)
@@ -205,6 +208,11 @@ final class UpstreamExchange: @unchecked Sendable {
         firstByteTimedOut = false
         upstreamHead = nil
         request.upstreamStartNanos = services.now()
+        if let trace = request.trace, let tracer = services.tracer {
+            attemptSpan = tracer.startClientSpan(
+                request: request, endpoint: target.endpoint, attempt: currentAttempt, parent: trace,
+                headers: &upstreamRequest.headers)
+        }
         let loop = channelContext.eventLoop
         task = services.clients.client(for: group).execute(
             request: upstreamRequest,
@@ -269,6 +277,7 @@ final class UpstreamExchange: @unchecked Sendable {
         let now = services.now()
         let status = Int(head.status.code)
         request.upstreamStatus = status
+        attemptSpan?.attributes["http.response.status_code"] = status
         upstreamHead = head
         if status == 429 { tooManyRequestsBody = [] }
         if let delay = retryDelay(after: .status(status)) {
@@ -302,6 +311,7 @@ final class UpstreamExchange: @unchecked Sendable {
         var headers = HeaderPolicy.clientResponseHeaders(
             from: head.headers, bodyRewritten: transformer != nil, requestID: request.requestID)
         headers.add(name: "x-cache", value: request.cache.headerValue)
+        headers.addTraceResponse(for: request)
         if let started = request.upstreamStartNanos {
             headers.add(name: "server-timing", value: "upstream;dur=\(Self.millis(now &- started))")
         }
@@ -389,6 +399,7 @@ final class UpstreamExchange: @unchecked Sendable {
 
     func attemptFailed(_ error: any Error) {
         firstByteTimer?.cancel()
+        attemptSpan?.attributes["error.type"] = firstByteTimedOut ? "timeout" : String(reflecting: type(of: error))
         endAttempt(failed: true)
         guard !finished else { return }
         let (gatewayError, outcome) = firstByteTimedOut ? (.upstreamTimeout, .timeout) : UpstreamErrorClassifier.classify(error)
@@ -433,6 +444,8 @@ final class UpstreamExchange: @unchecked Sendable {
 
     private func scheduleRetry(after failure: RetryableFailure, delayMillis: Int64) {
         request.retries += 1
+        request.trace?.span.addEvent(
+            SpanEvent(name: "sidetrack.retry", attributes: ["sidetrack.retry.reason": .string(Self.retryReason(failure).rawValue)]))
         guardian.metrics.recordRetry(route: request.route.index, reason: Self.retryReason(failure))
         mode = .streaming
         recorder = nil
@@ -457,6 +470,11 @@ final class UpstreamExchange: @unchecked Sendable {
     private func endAttempt(failed: Bool?) {
         guard attemptOpen else { return }
         attemptOpen = false
+        if let span = attemptSpan {
+            attemptSpan = nil
+            if failed == true { span.setStatus(SpanStatus(code: .error)) }
+            span.end()
+        }
         if let failed {
             guardian.recordOutcome(group: group, probe: probe, failed: failed)
         } else if probe {
@@ -601,6 +619,7 @@ final class UpstreamExchange: @unchecked Sendable {
             mustClose = mustClose || !request.keepAlive
             var headers = extraHeaders
             headers.add(name: "x-request-id", value: request.requestID)
+            headers.addTraceResponse(for: request)
             channelContext.writeLocal(
                 response, version: request.version, isHead: request.isHead, keepAlive: !mustClose, extraHeaders: headers)
         }

@@ -35,6 +35,23 @@ extension GatewaySettings {
             staleWhileRevalidate: cache.staleWhileRevalidate, staleIfError: cache.staleIfError,
             maxEntryBytes: cache.maxEntryBytes, tokenTrustWindow: cache.tokenTrustWindow, coalesceWait: cache.coalesceWait)
         resilience = ResilienceSettings(configuration: configuration)
+        tracing = TracingSettings(configuration: configuration.tracing)
+    }
+}
+
+extension TracingSettings {
+    init(configuration t: SidetrackConfiguration.Tracing) {
+        self.init()
+        enabled = t.enabled
+        endpoint = t.endpoint
+        exportProtocol = t.exportProtocol == .httpJSON ? .httpJSON : .httpProtobuf
+        headers = t.headers.mapValues(\.value)
+        serviceName = t.serviceName
+        resourceAttributes = t.resourceAttributes
+        sampleRatio = t.sampleRatio
+        maxQueueSize = t.maxQueueSize
+        exportTimeout = TimeAmount(t.exportTimeout)
+        traceResponse = t.traceResponse
     }
 }
 

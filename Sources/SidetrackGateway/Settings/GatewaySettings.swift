@@ -45,6 +45,7 @@ public struct GatewaySettings: Sendable {
     public var coalesceWait: TimeAmount { .nanoseconds(cachePolicy.coalesceWait.milliseconds * 1_000_000) }
     /// Rate limits, cooldown, breakers, retries, bulkheads and per-group timeouts (issue 4).
     public var resilience = ResilienceSettings()
+    public var tracing = TracingSettings()
     /// The effective configuration, secrets redacted, served at the admin `/config` endpoint.
     public var redactedConfigJSON = "{}"
 

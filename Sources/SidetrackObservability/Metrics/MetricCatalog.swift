@@ -135,6 +135,11 @@ public enum MetricCatalog {
         descriptor("sidetrack_bulkhead_rejections_total", "Requests refused because a route group's bulkhead and its queue were full.")
     }
 
+    /// Counter, no labels: spans the exporter's full queue refused (collector down or too slow).
+    public static var tracingSpansDropped: MetricNameDescriptor {
+        descriptor("sidetrack_tracing_spans_dropped_total", "Spans dropped because the span export queue was full.")
+    }
+
     /// Counter, no labels; rendered by ``GatewayMetrics`` from the attached ``LogSink``.
     public static let logLinesDroppedName = "sidetrack_log_lines_dropped_total"
     /// HELP text of ``logLinesDroppedName``.

@@ -7,6 +7,7 @@ import NIOHTTP1
 import SidetrackCore
 import SidetrackEmulator
 import SidetrackGateway
+import ServiceLifecycle
 import SidetrackObservability
 
 /// Sidetrack in front of the in-process emulator, both on port 0 over real loopback sockets.
@@ -61,12 +62,28 @@ final class GatewayHarness: Sendable {
             settings: settings, metrics: metrics, sink: sink, logger: Logger(label: "test"), version: "test")
         let ports = try await gateway.start()
         let harness = GatewayHarness(emulator: emulator, gateway: gateway, ports: ports, sink: sink, captured: captured)
+        guard let tracing = gateway.tracing else {
+            return try await harness.run(body)
+        }
+        // The span exporter runs beside the test, as in `ServeCommand`, and flushes at the end.
+        let exporter = ServiceGroup(services: [tracing.service], logger: Logger(label: "test.tracing"))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await exporter.run() }
+            defer { group.cancelAll() }
+            let result = try await harness.run(body)
+            await exporter.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return result
+        }
+    }
+
+    private func run<T>(_ body: (GatewayHarness) async throws -> T) async throws -> T {
         do {
-            let result = try await body(harness)
-            await harness.shutdown()
+            let result = try await body(self)
+            await shutdown()
             return result
         } catch {
-            await harness.shutdown()
+            await shutdown()
             throw error
         }
     }
