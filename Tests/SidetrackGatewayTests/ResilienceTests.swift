@@ -104,7 +104,7 @@ import Testing
             #expect(fast.status == .serviceUnavailable)
             #expect(fast.headers.first(name: "sidetrack-error") == "circuit_open")
             #expect(fast.headers.first(name: "retry-after") == "5")
-            #expect(h.accessLines().last?["breaker"] as? String == "open")
+            #expect(await h.accessLines(waitingFor: 4).last?["breaker"] as? String == "open")
             let (stale, _) = try await h.get("/v1/tracks/breaker1")
             #expect(stale.headers.first(name: "x-cache") == "STALE")
             #expect(h.emulator.stats().totalRequests == before)
@@ -155,6 +155,9 @@ import Testing
             #expect(limited.headers.first(name: "retry-after") == "1")
             #expect(limited.headers.first(name: "ratelimit-policy") == #""default";q=3;w=3"#)
             #expect(limited.headers.first(name: "ratelimit")?.hasPrefix(#""default";r=0;"#) == true)
+            let line = await h.accessLines(waitingFor: 6).last
+            #expect(line?["rate_limit"] as? String == "client_rejected")
+            #expect(line?["error"] as? String == "rate_limited")
             #expect(try await h.get("/v1/tracks/burst1", token: "quiet").0.status == .ok)
             let metrics = try await h.metricsText()
             #expect(metricValue(metrics, #"sidetrack_rate_limit_decisions_total{scope="client",decision="rejected"}"#) == 3)
@@ -173,6 +176,7 @@ import Testing
             #expect(refused.headers.first(name: "sidetrack-error") == "rate_limited")
             #expect(refused.headers.first(name: "retry-after") == "1")
             #expect(h.emulator.stats().totalRequests == 2)
+            #expect(await h.accessLines(waitingFor: 3).last?["rate_limit"] as? String == "upstream_rejected")
         }
     }
 
@@ -188,7 +192,7 @@ import Testing
             #expect(h.emulator.stats().count("GET", "/v1/tracks/retry1") == 2)
             let metrics = try await h.metricsText()
             #expect(metricValue(metrics, #"sidetrack_upstream_retries_total{route="/v1/tracks/{id}",reason="status_503"}"#) == 1)
-            #expect(h.accessLines().last?["retries"] as? Int == 1)
+            #expect(await h.accessLines(waitingFor: 1).last?["retries"] as? Int == 1)
             // A POST without Idempotency-Key is never retried.
             h.emulator.faults.set(Fault(status: 503, pathPrefix: "/v1/playlists/", remaining: 1))
             var json = HTTPHeaders()
@@ -244,24 +248,29 @@ import Testing
     @Test func aFullBulkheadAnswers503AtOnce() async throws {
         try await Self.with({ resilience in
             resilience.bulkhead = Bulkhead.Configuration(maxConcurrent: 1, maxQueue: 0)
+            resilience.timeouts[.catalog] = .init(total: .seconds(60))
         }) { h in
-            h.emulator.faults.set(Fault(latency: .seconds(3), pathPrefix: "/v1/tracks/bulk1"))
-            async let slow = h.get("/v1/tracks/bulk1")
-            // Wait until the slow call holds the group's only slot.
-            let holding = await SidetrackProcess.waitUntil(timeout: .seconds(5)) {
-                (try? await h.metricsText()).flatMap { metricValue($0, #"sidetrack_bulkhead_in_flight{group="catalog"}"#) } == 1
+            // The slow call holds the group's only slot until the test lets it go (a slow machine
+            // must not free the slot before the second call arrives).
+            h.emulator.faults.set(Fault(latency: .seconds(40), pathPrefix: "/v1/tracks/bulk1"))
+            let slow = Task { try await h.get("/v1/tracks/bulk1") }
+            let inFlight = { (count: Double) in
+                await SidetrackProcess.waitUntil(timeout: .seconds(10)) {
+                    (try? await h.metricsText()).flatMap { metricValue($0, #"sidetrack_bulkhead_in_flight{group="catalog"}"#) } == count
+                }
             }
-            #expect(holding)
+            #expect(await inFlight(1))
             let (refused, _) = try await h.get("/v1/albums/bulk2")
             #expect(refused.status == .serviceUnavailable)
             #expect(refused.headers.first(name: "sidetrack-error") == "bulkhead_full")
             #expect(refused.headers.first(name: "retry-after") == "1")
             #expect(try await h.get("/v1/search?q=b&type=track").0.status == .ok)  // another group
-            let (slowAnswer, _) = try await slow
-            #expect(slowAnswer.status == .ok)
             let metrics = try await h.metricsText()
             #expect(metricValue(metrics, #"sidetrack_bulkhead_rejections_total{group="catalog"}"#) == 1)
-            #expect(metricValue(metrics, #"sidetrack_bulkhead_in_flight{group="catalog"}"#) == 0)
+            // The client gives up: the exchange is cancelled and the slot comes back.
+            slow.cancel()
+            _ = await slow.result
+            #expect(await inFlight(0))
         }
     }
 }

@@ -39,7 +39,7 @@ import Testing
                 "/v1/emulator/headers",
                 headers: ["traceparent": Self.callerTraceparent, "tracestate": "vendor=abc"])
             #expect(response.status == .ok)
-            return (try body.json(), h.accessLines().last ?? [:], response.headers.first(name: "traceresponse"))
+            return (try body.json(), await h.accessLines(waitingFor: 1).last ?? [:], response.headers.first(name: "traceresponse"))
         }
         let spans = try await receiver.waitForSpans { $0.count >= 2 }
         let server = try #require(spans.first { $0.kind == 2 })
@@ -82,7 +82,7 @@ import Testing
         let (upstreamSaw, access) = try await GatewayHarness.with(configure: Self.tracing(to: receiver.endpoint)) { h in
             let headers: HTTPHeaders = traceparent.isEmpty ? [:] : ["traceparent": traceparent]
             let (_, body) = try await h.get("/v1/emulator/headers", headers: headers)
-            return (try body.json(), h.accessLines().last ?? [:])
+            return (try body.json(), await h.accessLines(waitingFor: 1).last ?? [:])
         }
         let spans = try await receiver.waitForSpans { $0.count >= 2 }
         let server = try #require(spans.first { $0.kind == 2 })
@@ -240,7 +240,7 @@ import Testing
             for index in 0..<10 {
                 let (answer, _) = try await h.get("/v1/tracks/refused\(index)")
                 #expect(answer.status == .ok)
-                #expect(h.accessLines().last?["trace_id"] is String)
+                #expect(await h.accessLines(waitingFor: index + 1).last?["trace_id"] is String)
             }
         }
     }
@@ -250,7 +250,7 @@ import Testing
             let (response, body) = try await h.get("/v1/emulator/headers", headers: ["traceparent": Self.callerTraceparent])
             #expect(try body.json()["traceparent"] as? String == Self.callerTraceparent)
             #expect(response.headers.first(name: "traceresponse") == nil)
-            let access = h.accessLines().last ?? [:]
+            let access = await h.accessLines(waitingFor: 1).last ?? [:]
             #expect(access["trace_id"] is NSNull)
             #expect(access["span_id"] is NSNull)
             #expect(h.gateway.tracing == nil)

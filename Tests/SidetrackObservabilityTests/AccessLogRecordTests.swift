@@ -47,7 +47,7 @@ struct AccessLogRecordTests {
         #expect(object["breaker"] as? String == "closed")
         #expect(object["client"] as? String == "tok:9f86d081")
         #expect(object["bytes_out"] as? Int == 2048)
-        #expect(object.count == 18)
+        #expect(object.count == 20)
     }
 
     @Test("exact bytes, including nulls when there was no upstream call")
@@ -60,7 +60,7 @@ struct AccessLogRecordTests {
             #"{"ts":"2026-11-25T06:16:13.123Z","level":"info","msg":"request","request_id":"req-1","trace_id":null,"#
             + #""span_id":null,"method":"GET","route":"/v1/albums/{id}","path":"/v1/albums/4aawyAB9vmqN3uQ7FjRGTy","#
             + #""status":200,"duration_ms":0.000,"cache":"miss","upstream_status":null,"upstream_ms":null,"retries":1,"#
-            + #""breaker":"closed","client":"tok:9f86d081","bytes_out":2048}"#
+            + #""breaker":"closed","rate_limit":null,"error":null,"client":"tok:9f86d081","bytes_out":2048}"#
         #expect(String(decoding: record.encoded(), as: UTF8.self) == expected)
     }
 

@@ -30,6 +30,8 @@ struct RequestObserver: Sendable {
             upstreamMs: request.upstreamNanos.map { Double($0) / 1e6 },
             retries: request.retries,
             breaker: request.breaker,
+            rateLimit: request.rateLimit,
+            error: request.errorLabel,
             client: request.client,
             bytesOut: request.bytesOut)
         var line: [UInt8] = []

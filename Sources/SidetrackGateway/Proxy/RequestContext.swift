@@ -36,6 +36,8 @@ struct RequestContext {
     var retries = 0
     /// The route group's breaker as this request met it (`closed`, `half_open` for a probe, `open`).
     var breaker = "closed"
+    /// `client_rejected`, `upstream_delayed` or `upstream_rejected` when a rate limit acted (logged).
+    var rateLimit: String?
     var errorLabel: String?
     /// The client sent `Idempotency-Key`: a mutation it promises is safe to repeat.
     var hasIdempotencyKey = false

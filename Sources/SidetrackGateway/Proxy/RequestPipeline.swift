@@ -79,6 +79,7 @@ struct RequestPipeline: Sendable {
         // 3. Admit: the per-client rate limit (token identity, else peer address), before the
         //    cache, so a runaway client is stopped whatever it asks for.
         if let refusal = admit(context: context) {
+            context.rateLimit = "client_rejected"
             return .local(refusal, observed: true, keepAlive: context.keepAlive)
         }
         // 4. Cache lookup: fresh → answer now; stale → answer now and refresh; otherwise note what

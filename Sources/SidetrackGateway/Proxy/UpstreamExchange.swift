@@ -124,6 +124,7 @@ final class UpstreamExchange: @unchecked Sendable {
         case .goAfter(let delay, let isProbe):
             probe = isProbe
             if isProbe { request.breaker = "half_open" }
+            request.rateLimit = "upstream_delayed"
             let exchange = NIOLoopBound(self, eventLoop: channelContext.eventLoop)
             pendingTimer = channelContext.eventLoop.scheduleTask(in: .milliseconds(delay)) { exchange.value.acquireBulkhead() }
         }
@@ -502,6 +503,7 @@ final class UpstreamExchange: @unchecked Sendable {
     private func refuse(_ refusal: UpstreamGuard.Refusal) {
         guard !finished else { return }
         if case .circuitOpen = refusal { request.breaker = "open" }
+        if case .quota = refusal { request.rateLimit = "upstream_rejected" }
         if !headSent, let entry = target.cache?.fallback {
             return finishWithFallback(entry)
         }

@@ -30,6 +30,11 @@ public struct AccessLogRecord: Sendable {
     public var retries: Int
     /// Circuit-breaker state for the route group, e.g. `closed`.
     public var breaker: String
+    /// What a rate limit decided, when it did more than let the request through:
+    /// `client_rejected`, `upstream_delayed`, `upstream_rejected`; nil otherwise.
+    public var rateLimit: String?
+    /// The `Sidetrack-Error` cause when Sidetrack itself answered with an error; nil otherwise.
+    public var error: String?
     /// Client identity: token identity hash or peer address — never the token.
     public var client: String
     /// Response body bytes sent.
@@ -51,6 +56,8 @@ public struct AccessLogRecord: Sendable {
         upstreamMs: Double? = nil,
         retries: Int = 0,
         breaker: String = "closed",
+        rateLimit: String? = nil,
+        error: String? = nil,
         client: String,
         bytesOut: Int
     ) {
@@ -68,6 +75,8 @@ public struct AccessLogRecord: Sendable {
         self.upstreamMs = upstreamMs
         self.retries = retries
         self.breaker = breaker
+        self.rateLimit = rateLimit
+        self.error = error
         self.client = client
         self.bytesOut = bytesOut
     }
@@ -103,6 +112,10 @@ public struct AccessLogRecord: Sendable {
         JSONBytes.appendInt(Int64(self.retries), to: &out)
         out.append(contentsOf: #","breaker":"#.utf8)
         JSONBytes.appendString(self.breaker, to: &out)
+        out.append(contentsOf: #","rate_limit":"#.utf8)
+        Self.appendOptional(self.rateLimit, to: &out)
+        out.append(contentsOf: #","error":"#.utf8)
+        Self.appendOptional(self.error, to: &out)
         out.append(contentsOf: #","client":"#.utf8)
         JSONBytes.appendString(self.client, to: &out)
         out.append(contentsOf: #","bytes_out":"#.utf8)

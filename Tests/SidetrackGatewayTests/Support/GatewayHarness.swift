@@ -129,6 +129,17 @@ final class GatewayHarness: Sendable {
         logLines().filter { $0["msg"] as? String == "request" }
     }
 
+    /// The access-log lines once there are at least `minimum` (bounded wait, 5 s): a request's line
+    /// is written just after its last byte, so a client can read the answer before the line exists.
+    func accessLines(waitingFor minimum: Int) async -> [[String: Any]] {
+        var lines = accessLines()
+        _ = await SidetrackProcess.waitUntil(timeout: .seconds(5)) {
+            lines = accessLines()
+            return lines.count >= minimum
+        }
+        return lines
+    }
+
     /// Raw log text, for "never appears" checks.
     func rawLog() -> String {
         _ = sink.flush()
