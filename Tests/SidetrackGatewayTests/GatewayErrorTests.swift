@@ -24,7 +24,7 @@ import Testing
         }) { h in
             let (response, body) = try await h.get("/v1/tracks/abc")
             try expectGatewayError((response.status, response.headers), body, status: 502, label: "upstream_unreachable")
-            let line = try #require(h.accessLines().last)
+            let line = try #require(await h.accessLines(waitingFor: 1).last)
             #expect(line["status"] as? Int == 502)
             let metrics = try await h.metricsText()
             #expect(metricValue(metrics, #"sidetrack_upstream_requests_total{route="/v1/tracks/{id}",outcome="unreachable"}"#) == 1)
@@ -85,7 +85,7 @@ import Testing
             let (response, _) = try await h.get("/v1/no-such-endpoint/123")
             #expect(response.status == .notFound)
             #expect(response.headers.first(name: "sidetrack-error") == nil)
-            #expect(h.accessLines().last?["route"] as? String == "other")
+            #expect(await h.accessLines(waitingFor: 1).last?["route"] as? String == "other")
         }
     }
 }

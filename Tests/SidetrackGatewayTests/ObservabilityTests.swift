@@ -8,12 +8,12 @@ import Testing
             let token = "BQDsecret-token-never-logged"
             let (response, _) = try await h.get("/v1/search?q=secret-query&type=track", token: token)
             #expect(response.status == .ok)
-            let lines = h.accessLines()
+            let lines = await h.accessLines(waitingFor: 1)
             #expect(lines.count == 1)
             let line = try #require(lines.first)
             for field in [
                 "ts", "level", "msg", "request_id", "trace_id", "span_id", "method", "route", "path", "status", "duration_ms",
-                "cache", "upstream_status", "upstream_ms", "retries", "breaker", "client", "bytes_out",
+                "cache", "upstream_status", "upstream_ms", "retries", "breaker", "rate_limit", "error", "client", "bytes_out",
             ] {
                 #expect(line.keys.contains(field), "access line lacks \(field)")
             }

@@ -105,7 +105,7 @@ import Testing
         try await GatewayHarness.with { h in
             let (response, _) = try await h.get("/v1/albums/abc/tracks/")
             #expect(response.status != .badGateway)
-            let line = try #require(h.accessLines().last)
+            let line = try #require(await h.accessLines(waitingFor: 1).last)
             #expect(line["route"] as? String == "/v1/albums/{id}/tracks")
         }
     }

@@ -9,7 +9,7 @@ import Testing
             let (response, body) = try await h.get("/v1/emulator/headers", headers: [header: id])
             #expect(response.headers.first(name: "x-request-id") == id)
             #expect(try body.json()["x-request-id"] as? String == id)
-            #expect(h.accessLines().last?["request_id"] as? String == id)
+            #expect(await h.accessLines(waitingFor: 1).last?["request_id"] as? String == id)
         }
     }
 
@@ -21,7 +21,7 @@ import Testing
             #expect(echoed != id)
             #expect(echoed.count == 32)
             #expect(try body.json()["x-request-id"] as? String == echoed)
-            #expect(h.accessLines().last?["request_id"] as? String == echoed)
+            #expect(await h.accessLines(waitingFor: 1).last?["request_id"] as? String == echoed)
         }
     }
 

@@ -40,7 +40,7 @@ import Testing
             // The rewritten body differs in length by exactly (new - old prefix) per link.
             let expected = size + rewritten * (newPrefix.count - oldPrefix.count)
             #expect(abs(total - expected) < 64, "got \(total) bytes, expected about \(expected)")
-            let line = try #require(h.accessLines().last)
+            let line = try #require(await h.accessLines(waitingFor: 1).last)
             #expect(line["bytes_out"] as? Int == total)
         }
     }
