@@ -21,9 +21,8 @@ fi
 procs_init
 start_emulator || procs_die "emulator did not start"
 # Quota guard and client limit off (the emulator is not Spotify); the breaker stays open for 60 s.
-export SIDETRACK_RATE_LIMIT_UPSTREAM_PER_SECOND=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_MINUTE=0 \
-  SIDETRACK_RATE_LIMIT_UPSTREAM_PER_HOUR=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_30S=0 SIDETRACK_RATE_LIMIT_CLIENT_PER_SECOND=0 \
-  SIDETRACK_BREAKER_OPEN_FOR=60s SIDETRACK_BREAKER_OPEN_FOR_MAX=60s SIDETRACK_RETRY_MAX_ATTEMPTS=1
+bench_limits_off
+export SIDETRACK_BREAKER_OPEN_FOR=60s SIDETRACK_BREAKER_OPEN_FOR_MAX=60s SIDETRACK_RETRY_MAX_ATTEMPTS=1
 start_gateway || procs_die "gateway did not start"
 
 curl -fsS -X POST -d '{"status":500,"path_prefix":"/v1/albums/"}' "$EMULATOR_URL/_emulator/faults" >/dev/null

@@ -29,8 +29,7 @@ sink_port=$(head -n 1 "$PROCS_DIR/otlp.log")
 [[ $sink_port =~ ^[0-9]+$ ]] || procs_die "the OTLP sink did not start"
 
 # The emulator is not Spotify: the app-quota guard and the client limit are off, as in bench/run.sh.
-export SIDETRACK_RATE_LIMIT_UPSTREAM_PER_SECOND=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_MINUTE=0 \
-  SIDETRACK_RATE_LIMIT_UPSTREAM_PER_HOUR=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_30S=0 SIDETRACK_RATE_LIMIT_CLIENT_PER_SECOND=0
+bench_limits_off
 
 results="$repo/bench/results/tracing-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$results"

@@ -26,8 +26,7 @@ procs_init
 start_emulator || procs_die "emulator did not start"
 # The emulator is not Spotify: switch the app-quota guard and the per-client limit off, so the
 # numbers are the cache's alone.
-export SIDETRACK_RATE_LIMIT_UPSTREAM_PER_SECOND=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_MINUTE=0 \
-  SIDETRACK_RATE_LIMIT_UPSTREAM_PER_HOUR=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_30S=0 SIDETRACK_RATE_LIMIT_CLIENT_PER_SECOND=0
+bench_limits_off
 # The budget reaches the gateway through its environment layer (there is no flag for it).
 SIDETRACK_CACHE_MEMORY_MAX_BYTES=${ZIPF_MEMORY_BYTES:-16777216} start_gateway || procs_die "gateway did not start"
 

@@ -56,8 +56,7 @@ procs_init
 
 start_emulator || procs_die "emulator did not start"
 # The emulator is not Spotify: the app-quota guard would only measure itself. Switch its tiers off.
-export SIDETRACK_RATE_LIMIT_UPSTREAM_PER_SECOND=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_MINUTE=0 \
-  SIDETRACK_RATE_LIMIT_UPSTREAM_PER_HOUR=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_30S=0 SIDETRACK_RATE_LIMIT_CLIENT_PER_SECOND=0
+bench_limits_off
 
 targets=(emulator)
 declare -A url=([emulator]=$EMULATOR_URL)

@@ -153,3 +153,11 @@ procs_stop_all() {
     fi
   fi
 }
+
+# bench_limits_off — switch the app-quota guard and the per-client limit off for gateways started
+# afterwards: the emulator is not Spotify, and a 10/s quota guard would only measure itself.
+bench_limits_off() {
+  export SIDETRACK_RATE_LIMIT_UPSTREAM_PER_SECOND=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_MINUTE=0 \
+    SIDETRACK_RATE_LIMIT_UPSTREAM_PER_HOUR=0 SIDETRACK_RATE_LIMIT_UPSTREAM_PER_30S=0 \
+    SIDETRACK_RATE_LIMIT_CLIENT_PER_SECOND=0
+}

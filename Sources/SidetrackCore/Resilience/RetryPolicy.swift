@@ -58,7 +58,11 @@ public struct RetryPolicy: Sendable, Equatable {
     /// (add items, skip track, create playlist) is retried only with an `Idempotency-Key`, the
     /// client's promise that a repeat is harmless. Methods are case-sensitive.
     public static func isRetryable(method: String, hasIdempotencyKey: Bool, failure: RetryableFailure) -> Bool {
-        guard failure.isTransient else { return false }
+        failure.isTransient && isSafeToRepeat(method: method, hasIdempotencyKey: hasIdempotencyKey)
+    }
+
+    /// Whether a request may be sent twice at all, whatever went wrong (the method rule above).
+    public static func isSafeToRepeat(method: String, hasIdempotencyKey: Bool) -> Bool {
         switch method {
         case "GET", "HEAD", "OPTIONS", "PUT", "DELETE": return true
         default: return hasIdempotencyKey

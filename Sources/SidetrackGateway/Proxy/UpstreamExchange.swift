@@ -86,7 +86,7 @@ final class UpstreamExchange: @unchecked Sendable {
         self.timeouts = services.clients.timeouts(for: request.route.group)
         // A body is copied (up to a small limit) only when the request could be retried.
         let retryable = services.upstreamGuard.settings.retry.maxAttempts > 1
-            && (["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(request.method.rawValue) || request.hasIdempotencyKey)
+            && RetryPolicy.isSafeToRepeat(method: request.method.rawValue, hasIdempotencyKey: request.hasIdempotencyKey)
         self.requestBody = target.body == nil
             ? nil : RequestBodyStream(eventLoop: context.eventLoop, keepsCopyForRetry: retryable)
     }
@@ -432,7 +432,7 @@ final class UpstreamExchange: @unchecked Sendable {
         guard !headSent, requestBody == nil || requestBody?.replayableBody != nil,
               policy.allowsAttempt(after: currentAttempt), let head = clientHead,
               RetryPolicy.isRetryable(
-                method: head.method.rawValue, hasIdempotencyKey: head.headers.contains(name: "idempotency-key"),
+                method: head.method.rawValue, hasIdempotencyKey: request.hasIdempotencyKey,
                 failure: failure)
         else { return nil }
         let delay = policy.delayMillis(attempt: currentAttempt) { Int64.random(in: $0) }
@@ -454,14 +454,10 @@ final class UpstreamExchange: @unchecked Sendable {
         pendingTimer = channelContext.eventLoop.scheduleTask(in: .milliseconds(delayMillis)) { exchange.value.beginAttempt() }
     }
 
+    /// The metric's reason: the same stable strings as `RetryableFailure.label` (only transient
+    /// failures are retried, so `status_other` never occurs; it would count as 503).
     private static func retryReason(_ failure: RetryableFailure) -> ResilienceMetrics.RetryReason {
-        switch failure {
-        case .connect: .connectError
-        case .timeout: .timeout
-        case .status(502): .status502
-        case .status(504): .status504
-        case .status: .status503
-        }
+        ResilienceMetrics.RetryReason(rawValue: failure.label) ?? .status503
     }
 
     // MARK: - Stage 6 bookkeeping
