@@ -86,10 +86,13 @@ import Testing
         await #expect(throws: SpotifyEmulatorError.alreadyStarted) { try await emulator.start() }
         try await emulator.stop()
         #expect(emulator.port == nil)
+        // The freed port may already belong to a listener of a test running in parallel, so the
+        // request may fail or be answered by someone else: what must not happen is that this
+        // emulator sees it.
+        let before = emulator.stats().totalRequests
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        await #expect(throws: (any Error).self) {
-            _ = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/me"), timeout: .seconds(2))
-        }
+        _ = try? await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/me"), timeout: .seconds(2))
+        #expect(emulator.stats().totalRequests == before)
         try await client.shutdown()
     }
 
