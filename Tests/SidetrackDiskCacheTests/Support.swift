@@ -141,7 +141,8 @@ struct Fixture {
 var isRoot: Bool { geteuid() == 0 }
 
 /// Bounded polling for tests that involve the real background writer (never an unbounded wait).
-func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws -> Bool {
+/// Generous: on a machine loaded by parallel builds a commit's fsync has taken over 10 s.
+func eventually(timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws -> Bool {
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
     while clock.now < deadline {

@@ -39,6 +39,45 @@ public enum RequestID {
     }
 }
 
+/// Request ids for one connection: a xoshiro256** generator seeded once from `FastRandom`, so an
+/// id costs a few arithmetic instructions instead of a locked `arc4random_buf` call (~2 % of a
+/// cache hit). Ids only need to be unique, not unpredictable: they are echoed to the caller.
+public struct RequestIDGenerator {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    public init() {
+        var seed = FastRandom()
+        state = (seed.next(), seed.next(), seed.next(), seed.next())
+        // The all-zero state would only ever produce zeros.
+        if state == (0, 0, 0, 0) { state.0 = 0x9E37_79B9_7F4A_7C15 }
+    }
+
+    /// 32 lowercase hex digits, like `RequestID.generate()`.
+    public mutating func next() -> String {
+        let high = nextBits()
+        let low = nextBits()
+        return Hex.string(high, low)
+    }
+
+    private mutating func nextBits() -> UInt64 {
+        let result = (state.1 &* 5).rotatedLeft(by: 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = state.3.rotatedLeft(by: 45)
+        return result
+    }
+}
+
+extension UInt64 {
+    fileprivate func rotatedLeft(by amount: UInt64) -> UInt64 {
+        (self << amount) | (self >> (64 - amount))
+    }
+}
+
 /// Random bits for ids without a system call per id: glibc's `arc4random_buf` refills a
 /// per-thread ChaCha20 buffer from the kernel now and then, where `SystemRandomNumberGenerator`
 /// calls `getrandom` for every 8 bytes (two system calls per request id).
@@ -67,6 +106,20 @@ public enum Hex {
                 v >>= 4
             }
             return 16
+        }
+    }
+
+    /// Two values as one 32-digit string, written in place (no intermediate strings).
+    public static func string(_ high: UInt64, _ low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            var h = high, l = low
+            for i in stride(from: 15, through: 0, by: -1) {
+                buffer[i] = digits[Int(h & 0xF)]
+                buffer[i + 16] = digits[Int(l & 0xF)]
+                h >>= 4
+                l >>= 4
+            }
+            return 32
         }
     }
 

@@ -41,6 +41,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var peer: String?
     private var readPending = false
     private var context: ChannelHandlerContext?
+    private var identities = TokenIdentityMemo()
+    private var requestIDs = RequestIDGenerator()
 
     init(services: GatewayServices) {
         self.services = services
@@ -72,8 +74,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         services.metrics.requestStarted()
         var request = RequestContext(
             startNanos: services.now(), method: head.method, version: head.version, keepAlive: head.isKeepAlive,
-            path: "", pathAndQuery: "", requestID: RequestID.generate(), client: "ip:unknown", publicBase: "")
-        let plan = services.pipeline.plan(head, peer: peer, context: &request, waiter: followerWaiter(context))
+            path: "", pathAndQuery: "", requestID: requestIDs.next(), client: "ip:unknown", publicBase: "")
+        let plan = services.pipeline.plan(
+            head, peer: peer, identities: &identities, context: &request, waiter: followerWaiter(context))
         perform(plan, head: head, request: request, context: context, requestEnded: false)
     }
 
@@ -310,7 +313,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state = .discardingBody
         var request = RequestContext(
             startNanos: services.now(), method: .GET, version: .http1_1, keepAlive: false, path: "-",
-            pathAndQuery: "-", requestID: RequestID.generate(), client: peer.map { "ip:" + $0 } ?? "ip:unknown",
+            pathAndQuery: "-", requestID: requestIDs.next(), client: peer.map { "ip:" + $0 } ?? "ip:unknown",
             publicBase: "")
         let response = LocalResponse.error(gatewayError)
         request.status = gatewayError.status

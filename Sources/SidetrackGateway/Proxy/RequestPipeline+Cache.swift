@@ -17,7 +17,10 @@ extension RequestPipeline {
             acceptLanguage: head.headers.first(name: "accept-language").map { Substring($0) },
             linkBase: context.publicBase, gzip: context.acceptsGzip, tokenIdentity: context.tokenIdentity)
         guard let key = cache.keys.key(for: request) else { return nil }
-        let directive = RequestCacheDirective(cacheControl: head.headers[canonicalForm: "cache-control"].joined(separator: ","))
+        // Most requests carry no Cache-Control; skip building the joined value for them.
+        let directive = head.headers.contains(name: "cache-control")
+            ? RequestCacheDirective(cacheControl: head.headers[canonicalForm: "cache-control"].joined(separator: ","))
+            : .normal
         context.cacheDirective = directive
         if directive == .bypass {
             cache.record(.bypass, route: context.route.index)

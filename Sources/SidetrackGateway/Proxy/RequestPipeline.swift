@@ -45,11 +45,11 @@ struct RequestPipeline: Sendable {
     enum BodyShape { case length(Int), chunked }
 
     func plan(
-        _ head: HTTPRequestHead, peer: String?, context: inout RequestContext,
+        _ head: HTTPRequestHead, peer: String?, identities: inout TokenIdentityMemo, context: inout RequestContext,
         waiter: @autoclosure () -> ResponseCache.Waiter
     ) -> Plan {
         // 1. Accept & identify: correlation id, client identity, the target path (refusing to be an open proxy).
-        accept(head, peer: peer, context: &context)
+        accept(head, peer: peer, identities: &identities, context: &context)
         if let refusal = validateTarget(head, context: &context) {
             return .local(.error(refusal), observed: true, keepAlive: false)
         }
@@ -103,17 +103,18 @@ struct RequestPipeline: Sendable {
 
     // MARK: - 1. Accept & identify
 
-    private func accept(_ head: HTTPRequestHead, peer: String?, context: inout RequestContext) {
+    private func accept(
+        _ head: HTTPRequestHead, peer: String?, identities: inout TokenIdentityMemo, context: inout RequestContext
+    ) {
         let offered = head.headers.first(name: "x-request-id") ?? head.headers.first(name: "x-correlation-id")
         if let offered, RequestID.isWellFormed(offered) {
             context.requestID = offered
         }
         if let authorization = head.headers.first(name: "authorization"),
-            let token = ClientIdentifier.bearerToken(in: authorization)
+            let known = identities.identify(authorization, with: identifier)
         {
-            let identity = identifier.tokenIdentity(token)
-            context.tokenIdentity = identity
-            context.client = "tok:" + identity.prefix(16)
+            context.tokenIdentity = known.identity
+            context.client = known.client
         } else if let peer {
             context.client = ClientIdentifier.logIdentity(forPeer: peer)
         }
