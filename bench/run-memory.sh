@@ -93,8 +93,23 @@ run_mix() {
 # 2. Load: closed loop; the peak rate.
 echo "memory: load — wrk-mix closed loop, -c32, ${load}s, budget $((budget >> 20)) MiB"
 load_line=$(run_mix load "$load" 32 0 1)
-tier=$(curl -fsS "$ADMIN_URL/cache/stats" | python3 -c 'import json,sys; m=json.load(sys.stdin)["tiers"]["memory"]; print(m["bytes"], m["entries"], m["evictions"]["capacity"])')
+tier_stats() {  # bytes entries capacity-evictions of the memory tier
+  curl -fsS "$ADMIN_URL/cache/stats" \
+    | python3 -c 'import json,sys; m=json.load(sys.stdin)["tiers"]["memory"]; print(m["bytes"], m["entries"], m["evictions"]["capacity"])'
+}
+tier=$(tier_stats)
 echo "memory: load ${load_line#BENCH_RESULT }; tier bytes/entries/evictions: $tier"
+# The soak must start with the tier full (evicting), or it measures the tier filling, not a leak:
+# more closed-loop load, 5 s at a time (RSS still sampled), until it evicts; bounded.
+fill_deadline=$((SECONDS + ${MEMORY_FILL_MAX_SECONDS:-180}))
+fill=0
+while [[ ${tier##* } == 0 ]] && ((SECONDS < fill_deadline)); do
+  fill=$((fill + 1))
+  run_mix "fill$fill" 5 32 0 1 >/dev/null
+  tier=$(tier_stats)
+  echo "memory: filling the tier, +5 s: bytes/entries/evictions $tier"
+done
+[[ ${tier##* } != 0 ]] || echo "memory: WARNING: the memory tier did not fill within ${MEMORY_FILL_MAX_SECONDS:-180}s; the soak includes its filling" >&2
 
 # 3. Soak: half the peak, paced.
 peak=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$load_line")
@@ -103,18 +118,19 @@ rate=$((peak / 2))
 echo "memory: soak — ${rate} req/s paced (half of ${peak}), ${soak}s, RSS every ${sample}s"
 soak_line=$(run_mix soak "$soak" "$soak_connections" "$rate" "$sample")
 echo "memory: soak ${soak_line#BENCH_RESULT }"
+tier=$(tier_stats)  # at the end, for the table
 
-mapfile -t rows < <(python3 - "$results" "$idle_start" "$idle_after" "$budget" "$load" "$soak" "$rate" \
+mapfile -t rows < <(python3 - "$results" "$idle_start" "$idle_after" "$budget" "$load" "$soak" "$rate" "$fill" \
   "$load_line" "$soak_line" "$tier" <<'PY'
 import sys
-results, idle_start, idle_after, budget, load_s, soak_s, rate = sys.argv[1], *map(int, sys.argv[2:8])
+results, idle_start, idle_after, budget, load_s, soak_s, rate, fills = sys.argv[1], *map(int, sys.argv[2:9])
 parse = lambda line: {k: float(v) for k, v in (a.split("=", 1) for a in line.split()[1:])}  # noqa: E731
-load, soak = parse(sys.argv[8]), parse(sys.argv[9])
-tier_bytes, tier_entries, tier_evictions = map(int, sys.argv[10].split())
+load, soak = parse(sys.argv[9]), parse(sys.argv[10])
+tier_bytes, tier_entries, tier_evictions = map(int, sys.argv[11].split())
 mib = lambda kib: kib / 1024  # noqa: E731
 met = lambda ok: "met" if ok else "**not met**"  # noqa: E731
 samples = lambda name: [tuple(map(int, l.split())) for l in open(f"{results}/rss-{name}.txt") if l.strip()]  # noqa: E731,E741
-load_rss = samples("load")
+load_rss = samples("load") + [s for i in range(1, fills + 1) for s in samples(f"fill{i}")]
 soak_rss = samples("soak")
 peak_rss = max(r for _, r in load_rss + soak_rss)  # under load: the closed-loop run and the soak
 idle = max(idle_start, idle_after)
@@ -136,7 +152,8 @@ print(""); print(""); print("")
 print(f"{mib(idle_start):.1f} → {mib(idle_after):.1f} MiB")
 print(f"goal ≤ 40 MiB: {met(max(idle_start, idle_after) <= 40 * 1024)}")
 print("4. Memory, under load")
-print(f"{mix}; -c32 closed loop, {load_s} s; {budget >> 20} MiB budget")
+fill_text = f" (+{5 * fills} s until the tier evicted)" if fills else ""
+print(f"{mix}; -c32 closed loop, {load_s} s{fill_text}; {budget >> 20} MiB budget")
 print(f"{load['rps']:,.0f}")
 print(f"{load['p50_us'] / 1000:.2f} ms")
 print(f"{load['p99_us'] / 1000:.2f} ms")

@@ -94,10 +94,10 @@ if [[ $mode == passthrough && ${BENCH_ENVOY:-1} == 1 ]]; then
     envoy_port=$(bench_free_port)
     envoy_dir="$PROCS_DIR/envoy"
     mkdir -p "$envoy_dir"
-    sed -e "s|@DIR@|$envoy_dir|g" -e "s|@PORT@|$envoy_port|g" \
+    sed -e "s|@DIR@|$envoy_dir|g" -e "s|@PORT@|$envoy_port|g" -e "s|@ADMIN_PORT@|$(bench_free_port)|g" \
       -e "s|@UPSTREAM_HOST@|${EMULATOR_ADDR%:*}|g" -e "s|@UPSTREAM_PORT@|${EMULATOR_ADDR##*:}|g" \
       bench/envoy.yaml.template >"$envoy_dir/envoy.yaml"
-    # Two worker threads, like nginx's two workers on this machine; no admin listener, no hot restart.
+    # Two worker threads, like nginx's two workers on this machine; no hot restart.
     procs_start envoy "$envoy" -c "$envoy_dir/envoy.yaml" --concurrency 2 --disable-hot-restart \
       --log-level warn
     url[envoy]="http://127.0.0.1:$envoy_port"
