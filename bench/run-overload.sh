@@ -111,7 +111,8 @@ print(f"{rss_kib / 1024:.1f} MiB" if rss_kib else "")
 verdict = "met" if answered_ok and recovered else "**not met**"
 recovery_text = f"recovered in {recovery / 1000:.2f} s" if recovery >= 0 else "**did not recover within 30 s**"
 print(f"2xx {pct(o['s2xx'])}, 503 {pct(o['s503'])}, 429 {pct(o['s429'])}, other {pct(o['other'])}, "
-      f"timeouts {pct(o['timeouts'])}, socket errors {pct(o['socket_errors'])}; {recovery_text} "
+      f"timeouts {pct(o['timeouts'])}, socket errors {pct(o['socket_errors'])}; 2xx p99 {o['ok_p99_us'] / 1000:.0f} ms; "
+      f"{recovery_text} "
       f"(goal: ≤ 0.1 % timeouts + errors, recovery ≤ 5 s: {verdict})")
 PY
 )
