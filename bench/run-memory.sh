@@ -78,12 +78,19 @@ sample_while() {
     sleep "$every"
   done
 }
-# run_mix NAME DURATION CONNECTIONS RATE SAMPLE — wrk with the mix in the background, RSS sampled.
+# run_mix NAME DURATION CONNECTIONS RATE SAMPLE — wrk with the mix in the background, RSS sampled;
+# prints its BENCH_RESULT line. Each run starts the id cycle where the last one stopped ($offset).
+offset=0
+advance() {  # advance BENCH_RESULT-LINE — moves $offset past the requests of that run (per thread)
+  local requests
+  requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$1")
+  offset=$(((offset + requests / 2) % 50000))
+}
 run_mix() {
   local name=$1 duration=$2 connections=$3 rate=$4 every=$5
   : >"$results/rss-$name.txt"
   timeout $((duration + 30)) wrk --latency -t2 -c"$connections" -d"${duration}s" --timeout 5s \
-    -s bench/wrk-mix.lua "$PROXY_URL" -- "$rate" 2 >"$results/wrk-$name.txt" 2>&1 &
+    -s bench/wrk-mix.lua "$PROXY_URL" -- "$rate" 2 "$offset" >"$results/wrk-$name.txt" 2>&1 &
   local wrk_pid=$!
   sample_while "$wrk_pid" "$results/rss-$name.txt" "$every"
   wait "$wrk_pid" || procs_die "wrk ($name) failed: $(tail -n 3 "$results/wrk-$name.txt")"
@@ -93,6 +100,7 @@ run_mix() {
 # 2. Load: closed loop; the peak rate.
 echo "memory: load — wrk-mix closed loop, -c32, ${load}s, budget $((budget >> 20)) MiB"
 load_line=$(run_mix load "$load" 32 0 1)
+advance "$load_line"
 tier_stats() {  # bytes entries capacity-evictions of the memory tier
   curl -fsS "$ADMIN_URL/cache/stats" \
     | python3 -c 'import json,sys; m=json.load(sys.stdin)["tiers"]["memory"]; print(m["bytes"], m["entries"], m["evictions"]["capacity"])'
@@ -105,7 +113,7 @@ fill_deadline=$((SECONDS + ${MEMORY_FILL_MAX_SECONDS:-180}))
 fill=0
 while [[ ${tier##* } == 0 ]] && ((SECONDS < fill_deadline)); do
   fill=$((fill + 1))
-  run_mix "fill$fill" 5 32 0 1 >/dev/null
+  advance "$(run_mix "fill$fill" 5 32 0 1)"
   tier=$(tier_stats)
   echo "memory: filling the tier, +5 s: bytes/entries/evictions $tier"
 done

@@ -5,9 +5,11 @@
 --   10 %  the same track route with `Cache-Control: no-store` (pass-through)
 --    5 %  GET /v1/me with one of 100 tokens (user-private cache entries)
 --    5 %  POST /v1/playlists/memplaylistNN/items with a JSON body (the request-body path)
--- Arguments (after `--`): RATE THREADS. RATE > 0 paces the whole run to RATE requests/s (each
+-- Arguments (after `--`): RATE THREADS START. RATE > 0 paces the whole run to RATE requests/s (each
 -- thread hands out send slots RATE/THREADS apart, so it needs enough connections to keep up);
--- RATE 0 (default) is wrk's usual closed loop. Ends with the BENCH_RESULT line bench/run.sh reads.
+-- RATE 0 (default) is wrk's usual closed loop. START (default 0) is where the id cycle begins, so
+-- that consecutive runs against one gateway go on to new ids instead of repeating (hitting) the
+-- ones the last run fetched; threads start half the cycle apart. Ends with the BENCH_RESULT line bench/run.sh reads.
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } bench_mix_timespec;
@@ -28,10 +30,10 @@ end
 
 local interval, next_slot, counter = 0, 0, 0
 init = function(args)
-  local rate, threads = tonumber(args[1] or "0"), tonumber(args[2] or "1")
+  local rate, threads, start = tonumber(args[1] or "0"), tonumber(args[2] or "1"), tonumber(args[3] or "0")
   if rate and rate > 0 then interval = threads / rate end
   -- Threads start far apart in the id cycle, so they do not fetch the same ids at once.
-  counter = (thread_index or 0) * 7919
+  counter = start + (thread_index or 0) * (TRACKS / 2)
 end
 
 delay = function()
