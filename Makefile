@@ -8,7 +8,7 @@ export SWIFT_DETERMINISTIC_HASHING := 1
 SIDETRACK_ARGS ?=
 BIN_DEBUG := .build/debug/sidetrack
 
-.PHONY: run demo test deps build build-release test-swift test-clients test-metrics check-routes bench clean
+.PHONY: run demo test deps build build-release test-swift test-clients test-metrics check-routes bench bench-all clean
 
 ## run: start Sidetrack with working defaults (proxy 127.0.0.1:8080 -> https://api.spotify.com, admin 127.0.0.1:9901)
 run: build
@@ -59,6 +59,11 @@ test-ops-live: build
 ## bench: wrk against the bare emulator, Sidetrack and nginx in one run (see docs/benchmarks.md)
 bench: deps
 	bash bench/run.sh
+
+## bench-all: every issue-7 target (cache hits, pass-through vs nginx and Envoy, Zipf, memory and soak,
+## overload) in one run and one table, ~20 min; BENCH_QUICK=1 for a smoke run (docs/benchmarks.md)
+bench-all: deps
+	bash bench/all.sh
 
 clean:
 	rm -rf .build .venv

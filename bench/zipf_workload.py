@@ -15,7 +15,9 @@ Checks while it runs:
   freshness   after a mutation, the worker reads the playlist from the emulator, then through
               Sidetrack: Sidetrack showing fewer items than the emulator did is a stale read.
 Upstream calls are counted by the emulator itself (/_emulator/stats), minus this script's own
-direct reads. Memory: the gateway's VmRSS before and after, against the memory tier's budget.
+direct reads. Latency: every call through Sidetrack is timed by its client (send → whole body
+read, Python's own overhead included), reported as p50/p99. Memory: the gateway's VmRSS before and
+after, against the memory tier's budget.
 
 Prints a Markdown report and one machine-readable `ZIPF_RESULT` line; exits 1 on any violation.
 """
@@ -165,18 +167,27 @@ def main() -> int:
     stale_reads: list[str] = []
     direct_reads = [0]
     errors: list[str] = []
+    latencies: list[float] = []  # seconds, every call through Sidetrack
 
     def worker(index: int) -> None:
         gateway, emulator = Client(args.gateway), Client(args.emulator)
         local_kinds, local_status, local_cache = Counter(), Counter(), Counter()
         local_violations, local_stale, local_direct = [], [], 0
+        local_latencies: list[float] = []
+
+        def timed(*request_args, **request_kwargs):
+            started = time.perf_counter()
+            answer = gateway.request(*request_args, **request_kwargs)
+            local_latencies.append(time.perf_counter() - started)
+            return answer
+
         try:
             for kind, method, path, token in ops[index::args.workers]:
                 if kind == "mutation":
                     uri = f"spotify:track:zipftrack{random.Random(path + token).randrange(TRACKS):05d}"
-                    status, headers, _ = gateway.request(method, path, token, json.dumps({"uris": [uri]}).encode())
+                    status, headers, _ = timed(method, path, token, json.dumps({"uris": [uri]}).encode())
                 else:
-                    status, headers, body = gateway.request(method, path, token)
+                    status, headers, body = timed(method, path, token)
                 local_kinds[kind] += 1
                 local_status[status // 100 * 100] += 1
                 local_cache[headers.get("x-cache", "none")] += 1
@@ -186,7 +197,7 @@ def main() -> int:
                     read = path + "?limit=1"
                     _, _, truth = emulator.request("GET", read, token)
                     local_direct += 1
-                    status2, _, seen = gateway.request("GET", read, token)
+                    status2, _, seen = timed("GET", read, token)
                     local_kinds["read-back"] += 1
                     local_status[status2 // 100 * 100] += 1
                     if status2 == 200 and playlist_total(seen) < playlist_total(truth):
@@ -201,6 +212,7 @@ def main() -> int:
             violations.extend(local_violations)
             stale_reads.extend(local_stale)
             direct_reads[0] += local_direct
+            latencies.extend(local_latencies)
 
     started = time.monotonic()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(args.workers)]
@@ -224,6 +236,11 @@ def main() -> int:
     memory = stats["tiers"]["memory"]
     rss_growth = rss_after - rss_before
     budget = memory["budget_bytes"]
+    latencies.sort()
+
+    def percentile(q: float) -> float:
+        return latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0
+    p50, p99 = percentile(0.50), percentile(0.99)
 
     mib = lambda n: f"{n / (1 << 20):.1f} MiB"  # noqa: E731
     print(f"| measure | value |\n|---|---:|")
@@ -231,6 +248,7 @@ def main() -> int:
         ("requests through Sidetrack", f"{client_requests:,} in {elapsed:.1f} s ({client_requests / elapsed:,.0f} req/s, {args.workers} workers)"),
         ("by kind", ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items()))),
         ("status classes", ", ".join(f"{k // 100}xx {v:,}" for k, v in sorted(statuses.items()))),
+        ("client latency through Sidetrack", f"p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.2f} ms"),
         ("X-Cache", ", ".join(f"{k} {v:,}" for k, v in sorted(x_cache.items()))),
         ("upstream calls (emulator's count)", f"{upstream:,}"),
         ("**upstream-call reduction**", f"**{reduction:.1%}**"),
@@ -248,7 +266,7 @@ def main() -> int:
     print(f"ZIPF_RESULT requests={client_requests} upstream={upstream} reduction={reduction:.4f} "
           f"hit_ratio={stats['hit_ratio']} isolation_violations={len(violations)} stale_reads={len(stale_reads)} "
           f"rss_before={rss_before} rss_after={rss_after} budget={budget} memory_bytes={memory['bytes']} "
-          f"errors={len(errors)}")
+          f"errors={len(errors)} rps={client_requests / elapsed:.1f} p50_us={p50 * 1e6:.0f} p99_us={p99 * 1e6:.0f}")
     for line in errors + violations[:10] + stale_reads[:10]:
         print(f"  ! {line}", file=sys.stderr)
     return 1 if errors or violations or stale_reads else 0

