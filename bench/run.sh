@@ -147,15 +147,41 @@ if [[ $mode == hit ]]; then
   echo "bench: after warm-up, Sidetrack and nginx both answer X-Cache HIT"
 fi
 
+# CPU time a target's own processes spent (user + system, clock ticks), for "CPU per request":
+# throughput on a shared 2-core machine depends on who else runs, CPU per request much less.
+target_pids() {  # target_pids TARGET — the PIDs whose CPU time is the target's
+  local pid
+  case $1 in
+    emulator) procs_pid emulator ;;
+    sidetrack) procs_pid gateway ;;
+    nginx) pid=$(procs_pid nginx) && echo "$pid" && pgrep -P "$pid" ;;  # master and workers
+    envoy) procs_pid envoy ;;
+  esac
+}
+cpu_ticks() {  # cpu_ticks TARGET
+  local total=0 pid
+  for pid in $(target_pids "$1"); do
+    [[ -r /proc/$pid/stat ]] || continue
+    # Fields 14 and 15 (utime, stime); comm (field 2) has no spaces for these programs.
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+tick_us=$((1000000 / $(getconf CLK_TCK)))
+
 # Alternate targets within each repetition so drift (thermal, noisy neighbours) hits all alike.
 : >"$results/runs.txt"
 for ((rep = 1; rep <= reps; rep++)); do
   for target in "${targets[@]}"; do
     echo "bench: rep $rep/$reps → $target ($duration, -t$threads -c$connections)"
     out="$results/wrk-$target-$rep.txt"
+    ticks_before=$(cpu_ticks "$target")
     run_wrk "$target" "$duration" "$out"
+    ticks_after=$(cpu_ticks "$target")
     line=$(grep '^BENCH_RESULT ' "$out") || procs_die "no BENCH_RESULT line in $out"
-    echo "$target ${line#BENCH_RESULT }" >>"$results/runs.txt"
+    requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
+    cpu_us=$(( (ticks_after - ticks_before) * tick_us / (requests > 0 ? requests : 1) ))
+    echo "$target ${line#BENCH_RESULT } cpu_us=$cpu_us" >>"$results/runs.txt"
   done
 done
 

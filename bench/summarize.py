@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reads bench/run.sh's per-run result lines and prints the median table (Markdown).
 
-Input lines (stdin): TARGET rps=… p50_us=… p99_us=… requests=… non2xx=… socket_errors=…
+Input lines (stdin): TARGET rps=… p50_us=… p99_us=… requests=… non2xx=… socket_errors=… cpu_us=…
+(cpu_us: the target's own processes' CPU time per request, from /proc; optional)
 
 Options: --mode passthrough|hit; --rss-kib N (Sidetrack's RSS after the runs); --rows FILE appends
 Sidetrack's row, with its ratios against the baselines and the issue-7 goals, to bench/all.sh's
@@ -65,17 +66,18 @@ def main() -> int:
         for target, rs in runs.items()
     }
     base = med.get("emulator")
-    print("| target | req/s | p50 | p99 | req/s vs bare | p50 added vs bare | non-2xx / socket errors | reps |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| target | req/s | p50 | p99 | CPU per request | req/s vs bare | p50 added vs bare | non-2xx / socket errors | reps |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for target, label in labels.items():
         if target not in med:
             if target != "envoy":  # Envoy is optional; bench/run.sh says why it was skipped
-                print(f"| {label} | pending | | | | | | |")
+                print(f"| {label} | pending | | | | | | | |")
             continue
         m = med[target]
         ratio = f"{m['rps'] / base['rps']:.2f}×" if base else "n/a"
         added = ms(m["p50_us"] - base["p50_us"]) if base else "n/a"
-        print(f"| {label} | {m['rps']:,.0f} | {ms(m['p50_us'])} | {ms(m['p99_us'])} | {ratio} | "
+        cpu = f"{m['cpu_us']:.0f} µs" if "cpu_us" in m else "n/a"
+        print(f"| {label} | {m['rps']:,.0f} | {ms(m['p50_us'])} | {ms(m['p99_us'])} | {cpu} | {ratio} | "
               f"{added} | {int(m['non2xx'])} / {int(m['socket_errors'])} | {int(m['reps'])} |")
     # Sidetrack against each baseline, with the goal where the issue sets one.
     verdicts = []
@@ -88,6 +90,8 @@ def main() -> int:
         ratio = s["rps"] / o["rps"]
         line = (f"Sidetrack vs {name}: {ratio:.2f}× the throughput, "
                 f"p50 {s['p50_us'] / o['p50_us']:.2f}×, p99 {s['p99_us'] / o['p99_us']:.2f}× {name}'s")
+        if "cpu_us" in s and o.get("cpu_us"):
+            line += f"; CPU per request {s['cpu_us'] / o['cpu_us']:.2f}× {name}'s"
         verdict = f"{ratio:.2f}× {name} req/s"
         if goal is not None:
             line += f" (goal ≥ {goal:g}×: {met(ratio >= goal)})"
