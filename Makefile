@@ -8,7 +8,7 @@ export SWIFT_DETERMINISTIC_HASHING := 1
 SIDETRACK_ARGS ?=
 BIN_DEBUG := .build/debug/sidetrack
 
-.PHONY: run demo test deps build build-release test-swift test-clients test-metrics check-routes bench clean
+.PHONY: run demo test deps build build-release test-swift test-clients test-metrics check-routes bench bench-engines check-benchmarks clean
 
 ## run: start Sidetrack with working defaults (proxy 127.0.0.1:8080 -> https://api.spotify.com, admin 127.0.0.1:9901)
 run: build
@@ -60,5 +60,16 @@ test-ops-live: build
 bench: deps
 	bash bench/run.sh
 
+## bench-engines: micro-benchmarks of the hot engines — time and mallocs per operation, release
+## build (Benchmarks/README.md). Extra plugin options: BENCH_ENGINES_ARGS='--filter "RouteTable.*"'
+BENCH_ENGINES_ARGS ?=
+bench-engines:
+	cd Benchmarks && swift package benchmark --target Engines $(BENCH_ENGINES_ARGS)
+
+## check-benchmarks: the Benchmarks package still compiles against the engines' API (debug build,
+## runs nothing); cheap enough for CI so the package cannot rot.
+check-benchmarks:
+	cd Benchmarks && swift build
+
 clean:
-	rm -rf .build .venv
+	rm -rf .build .venv Benchmarks/.build
