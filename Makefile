@@ -8,7 +8,7 @@ export SWIFT_DETERMINISTIC_HASHING := 1
 SIDETRACK_ARGS ?=
 BIN_DEBUG := .build/debug/sidetrack
 
-.PHONY: run demo test deps build build-release test-swift test-clients test-metrics check-routes bench bench-all clean
+.PHONY: run demo test deps build build-release test-swift test-clients test-metrics check-routes bench bench-all bench-engines check-benchmarks clean
 
 ## run: start Sidetrack with working defaults (proxy 127.0.0.1:8080 -> https://api.spotify.com, admin 127.0.0.1:9901)
 run: build
@@ -18,8 +18,8 @@ run: build
 demo: build
 	bash scripts/demo.sh
 
-## test: every test — Swift unit and end-to-end tests, route-table check, spotipy, promtool lint
-test: deps check-routes test-swift test-clients test-metrics test-ops test-ops-live
+## test: every test — Swift unit and end-to-end tests, route-table check, the Benchmarks package builds, spotipy, promtool lint
+test: deps check-routes test-swift check-benchmarks test-clients test-metrics test-ops test-ops-live
 	@echo "make test: all checks passed"
 
 deps:
@@ -65,5 +65,16 @@ bench: deps
 bench-all: deps
 	bash bench/all.sh
 
+## bench-engines: micro-benchmarks of the hot engines — time and mallocs per operation, release
+## build (Benchmarks/README.md). Extra plugin options: BENCH_ENGINES_ARGS='--filter "RouteTable.*"'
+BENCH_ENGINES_ARGS ?=
+bench-engines:
+	cd Benchmarks && swift package benchmark --target Engines $(BENCH_ENGINES_ARGS)
+
+## check-benchmarks: the Benchmarks package still compiles against the engines' API (debug build,
+## runs nothing); cheap enough for CI so the package cannot rot.
+check-benchmarks: deps
+	cd Benchmarks && swift build
+
 clean:
-	rm -rf .build .venv
+	rm -rf .build .venv Benchmarks/.build

@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "SidetrackCore", targets: ["SidetrackCore"]),
         .library(name: "SidetrackGateway", targets: ["SidetrackGateway"]),
         .library(name: "SidetrackEmulator", targets: ["SidetrackEmulator"]),
+        // For Benchmarks/ (the metric-observation benchmark); the gateway uses it as a target.
+        .library(name: "SidetrackObservability", targets: ["SidetrackObservability"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -6,14 +6,22 @@
 public struct CacheKey: Sendable, Hashable {
     /// The full key, e.g. `GET /v1/tracks/abc?market=SE|lang=sv|gz|http://gw|shared`.
     public let text: String
-    /// Request path without query or trailing slash; invalidation and purge match on it.
-    public let path: String
     /// The token identity an entry belongs to, or nil when it is shared across tokens.
     public let scope: String?
+    /// The path, kept as a slice (of `text` when built by `CacheKeyBuilder`): a key is derived on
+    /// every cacheable request, hits included, and only a store needs the path as a `String`.
+    private let pathSlice: Substring
+
+    /// Request path without query or trailing slash; invalidation and purge match on it.
+    public var path: String { String(pathSlice) }
 
     public init(text: String, path: String, scope: String?) {
+        self.init(text: text, pathSlice: path[...], scope: scope)
+    }
+
+    init(text: String, pathSlice: Substring, scope: String?) {
         self.text = text
-        self.path = path
+        self.pathSlice = pathSlice
         self.scope = scope
     }
 }

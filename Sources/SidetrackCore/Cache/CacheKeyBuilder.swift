@@ -41,30 +41,54 @@ public struct CacheKeyBuilder: Sendable {
     }
 
     /// The key, or nil when the request must not be answered from or stored in the cache.
+    ///
+    /// Runs on every cacheable request, hits included, so the key text is written once into one
+    /// reserved string: the only allocation (the normalized query and the language are appended
+    /// in place, and the key's path is a slice of the text).
     public func key(for request: Request) -> CacheKey? {
         guard request.route.isCacheable, let identity = request.tokenIdentity else { return nil }
         let path = Self.trimmingTrailingSlash(request.path)
-        let (query, hasMarket) = QueryNormalizer.normalize(request.query)
+        var text = "GET "
+        // Room for every part (separators: 16 bytes), so no append below reallocates.
+        text.reserveCapacity(
+            path.utf8.count + request.query.utf8.count + (request.acceptLanguage?.utf8.count ?? 1)
+                + request.linkBase.utf8.count + max(identity.utf8.count, "shared".utf8.count) + 24)
+        text += path
+        let pathEnd = text.utf8.count
+        let hasMarket = QueryNormalizer.append(request.query, to: &text, prefix: "?")
         let shared = request.route.scope == .shared && (hasMarket || sharing == .always)
         let scope: String? = shared ? nil : identity
-        var text = "GET "
-        text.reserveCapacity(path.utf8.count + query.utf8.count + request.linkBase.utf8.count + 96)
-        text += path
-        if !query.isEmpty {
-            text += "?"
-            text += query
-        }
         text += "|lang="
-        text += Self.language(request.acceptLanguage)
+        Self.appendLanguage(request.acceptLanguage, to: &text)
         text += request.gzip ? "|gz|" : "|id|"
         text += request.linkBase
         text += "|"
         text += scope ?? "shared"
-        return CacheKey(text: text, path: String(path), scope: scope)
+        let utf8 = text.utf8
+        let pathSlice = text[utf8.index(utf8.startIndex, offsetBy: 4)..<utf8.index(utf8.startIndex, offsetBy: pathEnd)]
+        return CacheKey(text: text, pathSlice: pathSlice, scope: scope)
     }
 
     static func trimmingTrailingSlash(_ path: Substring) -> Substring {
-        path.count > 1 && path.hasSuffix("/") ? path.dropLast() : path
+        // UTF-8 count: a last Character `/` is one byte, and `count` would walk every Character.
+        path.hasSuffix("/") && path.utf8.count > 1 ? path.dropLast() : path
+    }
+
+    /// Appends `language(value)` to `text`; ASCII (every real `Accept-Language`) byte by byte,
+    /// without the two intermediate strings `language` makes.
+    static func appendLanguage(_ value: Substring?, to text: inout String) {
+        guard let value, !value.isEmpty else {
+            text += "-"
+            return
+        }
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else {
+            text += language(value)
+            return
+        }
+        for byte in value.utf8 where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "|") {
+            let isUpper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
+            text.unicodeScalars.append(Unicode.Scalar(isUpper ? byte | 0x20 : byte))
+        }
     }
 
     /// `Accept-Language` as sent, lowercased, spaces removed; `-` when absent.

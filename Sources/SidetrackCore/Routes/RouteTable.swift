@@ -87,8 +87,11 @@ public struct RouteTable: Sendable {
     @usableFromInline
     func classify(methodName: Substring, path: Substring) -> RouteMatch {
         guard let method = RouteMethod(methodName) else { return RouteMatch(route: other, path: path) }
+        // The closures capture the trie alone: capturing `self` copied the whole table (every
+        // string of `other` retained and released) on each request.
+        let trie = self.trie
         let found = path.utf8.withContiguousStorageIfAvailable { bytes in
-            find(method: method, bytes: bytes)
+            Self.find(method: method, bytes: bytes, in: trie)
         }
         let (index, parameters): (Int?, PathParameterRanges)
         if let found {
@@ -96,13 +99,15 @@ public struct RouteTable: Sendable {
         } else {
             // Non-contiguous (bridged) strings only; offsets are the same in the copy.
             var copy = String(path)
-            (index, parameters) = copy.withUTF8 { find(method: method, bytes: $0) }
+            (index, parameters) = copy.withUTF8 { Self.find(method: method, bytes: $0, in: trie) }
         }
         guard let index else { return RouteMatch(route: other, path: path) }
         return RouteMatch(route: routes[index], path: path, ranges: parameters)
     }
 
-    private func find(method: RouteMethod, bytes: UnsafeBufferPointer<UInt8>) -> (Int?, PathParameterRanges) {
+    private static func find(
+        method: RouteMethod, bytes: UnsafeBufferPointer<UInt8>, in trie: RouteTrie
+    ) -> (Int?, PathParameterRanges) {
         var parameters = PathParameterRanges()
         guard let end = PathValidator.contentEnd(of: bytes) else { return (nil, parameters) }
         let index = trie.find(method: method, path: bytes, end: end, parameters: &parameters)

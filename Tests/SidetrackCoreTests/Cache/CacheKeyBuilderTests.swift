@@ -67,6 +67,27 @@ import Testing
         #expect(plain != builder.key(for: request("/v1/tracks/abc", base: "https://other")))
     }
 
+    @Test(arguments: [
+        ("sv-SE", "|lang=sv-se|"),
+        ("EN-us, Sv|x ", "|lang=en-us,svx|"),
+        ("DE-ÄT", "|lang=de-ät|"),  // not ASCII: Unicode lowercasing
+        ("   ", "|lang=|"),
+    ])
+    func languageIsLowercasedWithoutSpacesOrPipes(header: String, expected: String) {
+        let key = CacheKeyBuilder(sharing: .market).key(for: request("/v1/tracks/abc", language: header))
+        #expect(key?.text.contains(expected) == true)
+    }
+
+    @Test func aKeyRebuiltFromItsPartsEqualsTheBuiltOne() {
+        // The disk tier rebuilds keys from stored text, path and scope; they must match.
+        let built = CacheKeyBuilder(sharing: .market).key(for: request("/v1/me/tracks/", query: "limit=5"))
+        let rebuilt = built.map { CacheKey(text: $0.text, path: $0.path, scope: $0.scope) }
+        #expect(built?.path == "/v1/me/tracks")
+        #expect(built?.text.hasPrefix("GET /v1/me/tracks?limit=5|lang=-|id|") == true)
+        #expect(rebuilt == built)
+        #expect(rebuilt?.hashValue == built?.hashValue)
+    }
+
     @Test func keyNeverContainsMoreThanTheIdentity() {
         let builder = CacheKeyBuilder(sharing: .market)
         let key = builder.key(for: request("/v1/me", token: "0123abcd"))
@@ -82,11 +103,22 @@ import Testing
         ("market=SE&ids=x,y", "ids=x,y&market=SE", true),
         ("market=", "market=", false),
         ("marketing=1", "marketing=1", false),
+        ("&&", "", false),
+        ("q=é&a=1&market=SE", "a=1&market=SE&q=é", true),  // not ASCII: Character-wise
+        ("b=2&a=1&b=1&a=2", "a=1&a=2&b=1&b=2", false),
     ])
     func normalizes(query: String, expected: String, hasMarket: Bool) {
         let result = QueryNormalizer.normalize(query[...])
         #expect(result.text == expected)
         #expect(result.hasMarket == hasMarket)
+    }
+
+    @Test func appendWritesThePrefixOnlyBeforePairs() {
+        var text = "/p"
+        QueryNormalizer.append("&&"[...], to: &text, prefix: "?")
+        #expect(text == "/p")
+        QueryNormalizer.append("b=2&a=1"[...], to: &text, prefix: "?")
+        #expect(text == "/p?a=1&b=2")
     }
 }
 
