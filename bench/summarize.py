@@ -90,8 +90,6 @@ def main() -> int:
         ratio = s["rps"] / o["rps"]
         line = (f"Sidetrack vs {name}: {ratio:.2f}× the throughput, "
                 f"p50 {s['p50_us'] / o['p50_us']:.2f}×, p99 {s['p99_us'] / o['p99_us']:.2f}× {name}'s")
-        if "cpu_us" in s and o.get("cpu_us"):
-            line += f"; CPU per request {s['cpu_us'] / o['cpu_us']:.2f}× {name}'s"
         verdict = f"{ratio:.2f}× {name} req/s"
         if goal is not None:
             line += f" (goal ≥ {goal:g}×: {met(ratio >= goal)})"
@@ -100,6 +98,9 @@ def main() -> int:
             p99_ok = s["p99_us"] <= o["p99_us"]
             line += f"; p99 goal ≤ nginx's: {met(p99_ok)}"
             verdict += f"; p99 {s['p99_us'] / o['p99_us']:.2f}× {name}'s (goal ≤ 1×: {met(p99_ok)})"
+        if "cpu_us" in s and o.get("cpu_us"):
+            line += f"; CPU per request {s['cpu_us'] / o['cpu_us']:.2f}× {name}'s"
+            verdict += f"; CPU per request {s['cpu_us'] / o['cpu_us']:.2f}× {name}'s"
         verdicts.append(verdict)
         print()
         print(line + ".")
