@@ -33,7 +33,7 @@ export BENCH_ROWS_FILE="$results/rows.tsv"
 
 quick=${BENCH_QUICK:-0}
 soak=${SOAK_SECONDS:-$([[ $quick == 1 ]] && echo 30 || echo 600)}
-only=${BENCH_ALL_ONLY:-hit passthrough zipf memory overload}
+only=${BENCH_ALL_ONLY:-hit passthrough zipf memory overload overload-cpu}
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -58,6 +58,7 @@ piece passthrough 1200 "2. Pass-through" env BENCH_MODE=passthrough bash bench/r
 piece zipf 1200 "3. Zipf mix" env ZIPF_MEMORY_BYTES="${ZIPF_MEMORY_BYTES:-67108864}" bash bench/run-zipf.sh
 piece memory $((soak + 400)) "4. Memory" env SOAK_SECONDS="$soak" bash bench/run-memory.sh
 piece overload 600 "5. Overload" bash bench/run-overload.sh
+piece overload-cpu 600 "5. Overload, CPU-bound" env OVERLOAD_BOTTLENECK=cpu bash bench/run-overload.sh
 
 {
   echo "## bench/all.sh — $started, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"

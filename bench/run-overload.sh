@@ -18,6 +18,11 @@
 # bulkhead ever filled, which measures only the limiter.
 # Goal: timeouts + socket errors ≤ 0.1 % of the requests, and recovery within 5 s.
 #
+# OVERLOAD_BOTTLENECK=cpu measures the other kind of overload: a fast upstream, and the gateway
+# itself the bottleneck — its process capped at OVERLOAD_CPU_PERCENT (default 10) % of one core with
+# a cgroup v1 `cpu` quota (root; skipped with a message otherwise), so that twice its peak is a rate
+# the Python generator can offer. Same peak / 2× / recovery steps and goal.
+#
 # Usage: bench/run-overload.sh
 #        BENCH_QUICK=1 bench/run-overload.sh   (smoke: 3 s peak, 5 s overload)
 # Env (defaults): OVERLOAD_UPSTREAM_MS=50 OVERLOAD_PEAK_CONNECTIONS=32 OVERLOAD_PEAK_DURATION=10s
@@ -38,7 +43,15 @@ if [[ ${BENCH_QUICK:-0} == 1 ]]; then
 else
   peak_duration=${OVERLOAD_PEAK_DURATION:-10s} seconds=${OVERLOAD_SECONDS:-15}
 fi
-upstream_ms=${OVERLOAD_UPSTREAM_MS:-50}
+# upstream: the emulator answers 50 ms late, so the bulkhead is the bottleneck.
+# cpu: a fast upstream, and the gateway capped at OVERLOAD_CPU_PERCENT of one core with a cgroup v1
+#   `cpu` quota, so its own CPU is the bottleneck at a rate the Python generator can offer twice.
+bottleneck=${OVERLOAD_BOTTLENECK:-upstream}
+case $bottleneck in
+  upstream) upstream_ms=${OVERLOAD_UPSTREAM_MS:-50} ;;
+  cpu) upstream_ms=0 cpu_percent=${OVERLOAD_CPU_PERCENT:-10} cgroup=/sys/fs/cgroup/cpu/sidetrack-bench-$$ ;;
+  *) procs_die "OVERLOAD_BOTTLENECK must be upstream or cpu, got '$bottleneck'" ;;
+esac
 peak_connections=${OVERLOAD_PEAK_CONNECTIONS:-32}
 factor=${OVERLOAD_FACTOR:-2}
 client_timeout=${OVERLOAD_CLIENT_TIMEOUT:-5}
@@ -61,14 +74,27 @@ bench_limits_off
 start_gateway || procs_die "gateway did not start"
 gateway_pid=$(procs_pid gateway)
 
-curl -fsS -X POST -d "{\"latency_ms\":$upstream_ms,\"path_prefix\":\"/v1/tracks/\"}" \
-  "$EMULATOR_URL/_emulator/faults" >/dev/null || procs_die "could not set the emulator's latency fault"
+if [[ $bottleneck == upstream ]]; then
+  curl -fsS -X POST -d "{\"latency_ms\":$upstream_ms,\"path_prefix\":\"/v1/tracks/\"}" \
+    "$EMULATOR_URL/_emulator/faults" >/dev/null || procs_die "could not set the emulator's latency fault"
+else
+  if ! mkdir "$cgroup" 2>/dev/null || [[ ! -w $cgroup/cpu.cfs_quota_us ]]; then
+    echo "overload: SKIPPING the CPU-bound case: cannot create a cgroup v1 cpu group at $cgroup" \
+      "(needs root and the cpu controller)" >&2
+    exit 0
+  fi
+  # Removed on exit once the gateway (its only member) has stopped.
+  trap 'procs_stop_all; rmdir "$cgroup" 2>/dev/null || true' EXIT
+  echo $((cpu_percent * $(cat "$cgroup/cpu.cfs_period_us") / 100)) >"$cgroup/cpu.cfs_quota_us"
+  echo "$gateway_pid" >"$cgroup/cgroup.procs"
+  echo "overload: gateway capped at ${cpu_percent} % of one core (cgroup $cgroup)"
+fi
 code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 -H 'Authorization: Bearer bench' \
   -H 'Cache-Control: no-store' "$PROXY_URL$path" || true)
 [[ $code == 200 ]] || procs_die "Sidetrack did not answer the benchmark request with 200 (got ${code:-none})"
 
 # 1. Peak: closed loop, as many connections as the bulkhead admits at once.
-echo "overload: peak — wrk -c$peak_connections -d$peak_duration, upstream +${upstream_ms} ms"
+echo "overload: peak — wrk -c$peak_connections -d$peak_duration, bottleneck: $bottleneck"
 wrk --latency -t2 -c"$peak_connections" -d"$peak_duration" --timeout 5s -s bench/wrk.lua "$PROXY_URL$path" \
   >"$results/peak.txt" 2>&1 || procs_die "wrk failed: $(tail -n 3 "$results/peak.txt")"
 line=$(grep '^BENCH_RESULT ' "$results/peak.txt") || procs_die "no BENCH_RESULT in $results/peak.txt"
@@ -91,9 +117,11 @@ rss=$(bench_rss_kib "$gateway_pid") || rss=0
 kill -0 "$gateway_pid" 2>/dev/null || procs_die "the gateway died under overload"
 
 line=$(grep '^OPENLOOP_RESULT ' "$results/overload.txt") || procs_die "no OPENLOOP_RESULT line"
-mapfile -t row < <(python3 - "$peak_rps" "$factor" "$upstream_ms" "$rss" "${line#OPENLOOP_RESULT }" <<'PY'
+mapfile -t row < <(python3 - "$peak_rps" "$factor" "$upstream_ms" "$rss" "${line#OPENLOOP_RESULT }" \
+  "$bottleneck" "${cpu_percent:-}" <<'PY'
 import sys
 peak, factor, upstream_ms, rss_kib = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+bottleneck, cpu_percent = sys.argv[6], sys.argv[7]
 o = {k: float(v) for k, v in (a.split("=", 1) for a in sys.argv[5].split())}
 sent = o["sent"]
 failed = o["timeouts"] + o["socket_errors"]
@@ -101,9 +129,14 @@ recovery = o["recovery_ms"]
 answered_ok = failed <= 0.001 * sent
 recovered = 0 <= recovery <= 5000
 pct = lambda n: f"{100 * n / sent:.1f} %" if sent else "n/a"  # noqa: E731
-print("5. Overload")
+if bottleneck == "cpu":
+    print("5. Overload, CPU-bound")
+    why = f"fast upstream, gateway capped at {cpu_percent} % of one core: its CPU the bottleneck"
+else:
+    print("5. Overload")
+    why = f"upstream +{upstream_ms} ms, bulkhead the bottleneck"
 print(f"{factor}× peak: {o['offered_rps']:,.0f} req/s offered open-loop for {o['seconds']:.0f} s "
-      f"(peak {peak:,} req/s closed-loop; upstream +{upstream_ms} ms, bulkhead the bottleneck)")
+      f"(peak {peak:,} req/s closed-loop; {why})")
 print(f"{o['answered'] / o['seconds']:,.0f} answered ({o['s2xx'] / o['seconds']:,.0f} 2xx)")
 print(f"{o['p50_us'] / 1000:.2f} ms")
 print(f"{o['p99_us'] / 1000:.2f} ms")
