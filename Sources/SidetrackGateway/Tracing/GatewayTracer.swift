@@ -27,16 +27,20 @@ struct GatewayTracer: Sendable {
     ) -> any Span {
         let method = request.method.rawValue
         let span = tracer.startSpan(method + " " + request.route.template, context: parent.span.context, ofKind: .client)
-        span.updateAttributes { attributes in
-            attributes["http.request.method"] = method
-            attributes["http.route"] = request.route.template
-            attributes["url.path"] = String(request.path)
-            attributes["server.address"] = endpoint.host
-            attributes["server.port"] = endpoint.port
-            attributes["sidetrack.cache.status"] = request.cache.rawValue
-            attributes["sidetrack.breaker.state"] = request.breaker
-            // Semantic conventions: the number of times this request was sent before.
-            if attempt > 1 { attributes["http.request.resend_count"] = attempt - 1 }
+        // Unsampled: skip building attributes a non-recording span drops; the traceparent is still
+        // injected, so the upstream sees the caller's not-sampled decision.
+        if span.isRecording {
+            span.updateAttributes { attributes in
+                attributes["http.request.method"] = method
+                attributes["http.route"] = request.route.template
+                attributes["url.path"] = String(request.path)
+                attributes["server.address"] = endpoint.host
+                attributes["server.port"] = endpoint.port
+                attributes["sidetrack.cache.status"] = request.cache.rawValue
+                attributes["sidetrack.breaker.state"] = request.breaker
+                // Semantic conventions: the number of times this request was sent before.
+                if attempt > 1 { attributes["http.request.resend_count"] = attempt - 1 }
+            }
         }
         tracer.inject(span.context, into: &headers, using: HTTPHeadersInjector())
         return span

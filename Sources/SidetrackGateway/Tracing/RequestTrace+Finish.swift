@@ -5,6 +5,12 @@ extension RequestTrace {
     /// Stage 9: names the server span after its route, records what the stages decided, ends it.
     /// Only route templates and the path (no query, no headers) go in: never a token.
     func finish(_ request: RequestContext) {
+        // An unsampled span records nothing, but `updateAttributes` would still build every
+        // attribute before dropping them (~2 % of an unsampled pass-through request).
+        guard span.isRecording else {
+            span.end()
+            return
+        }
         let method = request.method.rawValue
         span.operationName = method + " " + request.route.template
         span.updateAttributes { attributes in
