@@ -40,17 +40,10 @@ soak_connections=${SOAK_CONNECTIONS:-16}
 for n in "$soak" "$sample" "$load"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || procs_die "SOAK_SECONDS, SOAK_SAMPLE_SECONDS and MEMORY_LOAD_DURATION must be positive integers"
 done
-for tool in wrk curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || procs_die "$tool not found (run scripts/install-deps.sh)"
-done
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  echo "memory: building release (swift build -c release --product sidetrack)…"
-  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
-    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
-fi
+bench_require_tools wrk curl python3
+bench_build memory
 
-results="$repo/bench/results/memory-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$results"
+results=$(bench_results_dir memory)
 procs_init
 start_emulator || procs_die "emulator did not start"
 bench_limits_off

@@ -13,11 +13,10 @@ cd "$repo"
 export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
 # shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
+# shellcheck source-path=SCRIPTDIR/..
+source bench/lib/bench.sh
 
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
-    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
-fi
+bench_build open-breaker
 procs_init
 start_emulator || procs_die "emulator did not start"
 # Quota guard and client limit off (the emulator is not Spotify); the breaker stays open for 60 s.

@@ -57,17 +57,10 @@ factor=${OVERLOAD_FACTOR:-2}
 client_timeout=${OVERLOAD_CLIENT_TIMEOUT:-5}
 path=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh
 
-for tool in wrk curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || procs_die "$tool not found (run scripts/install-deps.sh)"
-done
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  echo "overload: building release (swift build -c release --product sidetrack)…"
-  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
-    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
-fi
+bench_require_tools wrk curl python3
+bench_build overload
 
-results="$repo/bench/results/overload-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$results"
+results=$(bench_results_dir overload)
 procs_init
 start_emulator || procs_die "emulator did not start"
 bench_limits_off

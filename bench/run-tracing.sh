@@ -13,14 +13,13 @@ cd "$repo"
 export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
 # shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
+# shellcheck source-path=SCRIPTDIR/..
+source bench/lib/bench.sh
 
 reps=${BENCH_REPS:-3} duration=${BENCH_DURATION:-10s}
 threads=${BENCH_THREADS:-2} connections=${BENCH_CONNECTIONS:-32}
 path=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
-    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
-fi
+bench_build tracing
 procs_init
 start_emulator || procs_die "emulator did not start"
 procs_start otlp python3 bench/otlp_sink.py
@@ -31,8 +30,7 @@ sink_port=$(head -n 1 "$PROCS_DIR/otlp.log")
 # The emulator is not Spotify: the app-quota guard and the client limit are off, as in bench/run.sh.
 bench_limits_off
 
-results="$repo/bench/results/tracing-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$results"
+results=$(bench_results_dir tracing)
 : >"$results/runs.txt"
 run_mode() {  # run_mode NAME ENABLED RATIO REP
   local name=$1 enabled=$2 ratio=$3 rep=$4 out

@@ -19,14 +19,9 @@ source scripts/lib/procs.sh
 # shellcheck source-path=SCRIPTDIR/..
 source bench/lib/bench.sh
 
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  echo "zipf: building release (swift build -c release --product sidetrack)…"
-  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
-    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
-fi
+bench_build zipf
 
-results="$repo/bench/results/zipf-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$results"
+results=$(bench_results_dir zipf)
 procs_init
 start_emulator || procs_die "emulator did not start"
 # The emulator is not Spotify: switch the app-quota guard and the per-client limit off, so the

@@ -46,18 +46,11 @@ case $mode in
 esac
 [[ $reps =~ ^[1-9][0-9]*$ ]] || procs_die "BENCH_REPS must be a positive integer, got '$reps'"
 
-for tool in wrk nginx curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || procs_die "$tool not found (run scripts/install-deps.sh)"
-done
+bench_require_tools wrk nginx curl python3
 
-if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  echo "bench: building release (swift build -c release --product sidetrack)…"
-  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
-    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
-fi
+bench_build bench
 
-results="$repo/bench/results/$mode-$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$results"
+results=$(bench_results_dir "$mode")
 procs_init
 
 start_emulator || procs_die "emulator did not start"

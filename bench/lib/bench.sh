@@ -1,5 +1,9 @@
 # shellcheck shell=bash
 # Sourceable helpers shared by the bench harnesses (after scripts/lib/procs.sh):
+#   bench_require_tools TOOL…       dies naming the first TOOL not on PATH
+#   bench_build NAME                the release build (NAME: the harness, for the message), unless
+#                                   BENCH_SKIP_BUILD=1
+#   bench_results_dir NAME          creates and prints bench/results/NAME-<UTC timestamp>
 #   bench_free_port                 a free loopback TCP port (for targets that need a concrete one)
 #   bench_rss_kib PID               VmRSS of PID in KiB, from /proc/PID/status
 #   bench_row TARGET WORKLOAD RPS P50 P99 RSS RATIO
@@ -11,6 +15,27 @@
 # Env: ENVOY_BIN (use this binary), BENCH_ENVOY_VENV (default .venv-bench in the repository).
 
 BENCH_LIB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+bench_require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || procs_die "$tool not found (run scripts/install-deps.sh)"
+  done
+}
+
+bench_build() {
+  [[ ${BENCH_SKIP_BUILD:-0} == 1 ]] && return 0
+  echo "$1: building release (swift build -c release --product sidetrack)…"
+  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
+    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
+}
+
+bench_results_dir() {
+  local dir
+  dir="$BENCH_LIB_REPO/bench/results/$1-$(date -u +%Y%m%dT%H%M%SZ)"
+  mkdir -p "$dir"
+  echo "$dir"
+}
 
 bench_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
