@@ -25,18 +25,6 @@ public enum RequestID {
         }
         return true
     }
-
-    /// A new random id: 32 lowercase hex digits (128 bits, the shape of a W3C trace id).
-    public static func generate<R: RandomNumberGenerator>(using rng: inout R) -> String {
-        let high = rng.next() as UInt64
-        let low = rng.next() as UInt64
-        return Hex.string(high) + Hex.string(low)
-    }
-
-    public static func generate() -> String {
-        var rng = FastRandom()
-        return generate(using: &rng)
-    }
 }
 
 /// Request ids for one connection: a xoshiro256** generator seeded once from `FastRandom`, so an
@@ -52,7 +40,7 @@ public struct RequestIDGenerator {
         if state == (0, 0, 0, 0) { state.0 = 0x9E37_79B9_7F4A_7C15 }
     }
 
-    /// 32 lowercase hex digits, like `RequestID.generate()`.
+    /// A new id: 32 lowercase hex digits (128 bits, the shape of a W3C trace id).
     public mutating func next() -> String {
         let high = nextBits()
         let low = nextBits()
@@ -78,9 +66,9 @@ extension UInt64 {
     }
 }
 
-/// Random bits for ids without a system call per id: glibc's `arc4random_buf` refills a
-/// per-thread ChaCha20 buffer from the kernel now and then, where `SystemRandomNumberGenerator`
-/// calls `getrandom` for every 8 bytes (two system calls per request id).
+/// Seeds for `RequestIDGenerator` without a system call per connection: glibc's `arc4random_buf`
+/// refills a per-thread ChaCha20 buffer from the kernel now and then, where
+/// `SystemRandomNumberGenerator` calls `getrandom` for every 8 bytes.
 struct FastRandom: RandomNumberGenerator {
     mutating func next() -> UInt64 {
         #if canImport(Glibc)

@@ -13,9 +13,10 @@ import Testing
     }
 
     @Test func generatedIDsAreWellFormedAndDistinct() {
+        var generator = RequestIDGenerator()
         var seen = Set<String>()
         for _ in 0..<1000 {
-            let id = RequestID.generate()
+            let id = generator.next()
             #expect(id.count == 32)
             #expect(RequestID.isWellFormed(id))
             seen.insert(id)
