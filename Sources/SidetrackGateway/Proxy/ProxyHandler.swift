@@ -313,8 +313,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         state = .discardingBody
         var request = RequestContext(
             startNanos: services.now(), method: .GET, version: .http1_1, keepAlive: false, path: "-",
-            pathAndQuery: "-", requestID: requestIDs.next(), client: peer.map { "ip:" + $0 } ?? "ip:unknown",
-            publicBase: "")
+            pathAndQuery: "-", requestID: requestIDs.next(),
+            client: peer.map(ClientIdentifier.logIdentity(forPeer:)) ?? "ip:unknown", publicBase: "")
         let response = LocalResponse.error(gatewayError)
         request.status = gatewayError.status
         request.bytesOut = response.body.count

@@ -31,13 +31,9 @@ struct GatewayTracer: Sendable {
         // injected, so the upstream sees the caller's not-sampled decision.
         if span.isRecording {
             span.updateAttributes { attributes in
-                attributes["http.request.method"] = method
-                attributes["http.route"] = request.route.template
-                attributes["url.path"] = String(request.path)
+                attributes.setRequest(request)
                 attributes["server.address"] = endpoint.host
                 attributes["server.port"] = endpoint.port
-                attributes["sidetrack.cache.status"] = request.cache.rawValue
-                attributes["sidetrack.breaker.state"] = request.breaker
                 // Semantic conventions: the number of times this request was sent before.
                 if attempt > 1 { attributes["http.request.resend_count"] = attempt - 1 }
             }

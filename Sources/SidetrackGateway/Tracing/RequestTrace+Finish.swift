@@ -11,16 +11,11 @@ extension RequestTrace {
             span.end()
             return
         }
-        let method = request.method.rawValue
-        span.operationName = method + " " + request.route.template
+        span.operationName = request.method.rawValue + " " + request.route.template
         span.updateAttributes { attributes in
-            attributes["http.request.method"] = method
-            attributes["http.route"] = request.route.template
-            attributes["url.path"] = String(request.path)
+            attributes.setRequest(request)
             attributes["http.response.status_code"] = request.status
             attributes["sidetrack.request_id"] = request.requestID
-            attributes["sidetrack.cache.status"] = request.cache.rawValue
-            attributes["sidetrack.breaker.state"] = request.breaker
             attributes["sidetrack.retries"] = request.retries
             if let upstream = request.upstreamStatus { attributes["sidetrack.upstream.status_code"] = upstream }
             if let label = request.errorLabel { attributes["error.type"] = label }
