@@ -27,6 +27,8 @@
 #        BENCH_QUICK=1 bench/run-overload.sh   (smoke: 3 s peak, 5 s overload)
 # Env (defaults): OVERLOAD_UPSTREAM_MS=50 OVERLOAD_PEAK_CONNECTIONS=32 OVERLOAD_PEAK_DURATION=10s
 #   OVERLOAD_SECONDS=15 OVERLOAD_FACTOR=2 OVERLOAD_CLIENT_TIMEOUT=5 (seconds)
+#   OVERLOAD_RATE (req/s; offer this instead of FACTOR × the measured peak, to compare two builds
+#   or settings at the same load)
 #   SIDETRACK_BIN=.build/release/sidetrack BENCH_SKIP_BUILD=0 BENCH_ROWS_FILE (bench/all.sh's rows)
 set -euo pipefail
 
@@ -95,10 +97,12 @@ declare -A peak
 for field in ${line#BENCH_RESULT }; do peak[${field%%=*}]=${field#*=}; done
 ((peak[non2xx] == 0 && peak[socket_errors] == 0)) \
   || echo "overload: WARNING: the peak run had ${peak[non2xx]} non-2xx and ${peak[socket_errors]} socket errors" >&2
-peak_rps=${peak[rps]%.*}
-((peak_rps > 0)) || procs_die "peak run measured 0 req/s"
-rate=$((peak_rps * factor))
-echo "overload: peak ${peak_rps} req/s (p50 $((peak[p50_us] / 1000)) ms, p99 $((peak[p99_us] / 1000)) ms); offering ${rate} req/s"
+# The peak is what the gateway completes, not what it refuses: the 2xx rate of the closed-loop run.
+peak_rps=$(python3 -c "print(int(${peak[rps]} * (${peak[requests]} - ${peak[non2xx]}) / max(1, ${peak[requests]})))")
+((peak_rps > 0)) || procs_die "peak run measured 0 2xx req/s"
+rate=${OVERLOAD_RATE:-$((peak_rps * factor))}
+[[ -z ${OVERLOAD_RATE:-} ]] || factor=$(python3 -c "print(round($rate / $peak_rps, 2))")
+echo "overload: peak ${peak_rps} 2xx req/s (p50 $((peak[p50_us] / 1000)) ms, p99 $((peak[p99_us] / 1000)) ms); offering ${rate} req/s"
 sleep 1  # let the peak run's connections close
 
 # 2 + 3. Overload, open loop, then recovery; bounded by the client timeout and the probe limit.

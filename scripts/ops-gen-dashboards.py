@@ -374,6 +374,16 @@ def cache_limits() -> Board:
                  [(f"sum by (group) ({sel('sidetrack_bulkhead_in_flight')})", "{{group}}")])
     b.timeseries("Bulkhead rejections", "Calls rejected with 503 bulkhead_full, per group.", "reqps",
                  [(rate("sidetrack_bulkhead_rejections_total", by="group"), "{{group}}")], w=24)
+    b.row("Admission control")
+    b.timeseries("Event loop lag", "How late each pod's event loops run (the load-shedding probe, every "
+                 "20 ms); shedding starts past limits.shed_lag (100 ms) held for limits.shed_interval.", "s",
+                 [(f"max by (pod, loop) ({sel('sidetrack_event_loop_lag_seconds')})", "{{pod}} loop {{loop}}")], w=8)
+    b.timeseries("Shed share", "Share of upstream-bound requests each event loop refuses now.", "percentunit",
+                 [(f"max by (pod, loop) ({sel('sidetrack_load_shed_fraction')})", "{{pod}} loop {{loop}}")], w=8)
+    b.timeseries("Load shed and connections", "Requests refused with 503 overloaded per second, by reason; "
+                 "open client connections.", "short",
+                 [(rate("sidetrack_load_shed_requests_total", by="reason"), "shed {{reason}}"),
+                  (f"sum by (pod) ({sel('sidetrack_open_connections')})", "connections {{pod}}")], w=8)
     return b
 
 

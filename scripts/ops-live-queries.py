@@ -57,6 +57,8 @@ CONTRACT = {
     "sidetrack_circuit_breaker_state", "sidetrack_circuit_breaker_transitions_total",
     "sidetrack_rate_limit_decisions_total", "sidetrack_bulkhead_in_flight",
     "sidetrack_bulkhead_rejections_total", "sidetrack_build_info", "sidetrack_log_lines_dropped_total",
+    "sidetrack_event_loop_lag_seconds", "sidetrack_load_shed_fraction", "sidetrack_load_shed_requests_total",
+    "sidetrack_open_connections",
     "process_cpu_seconds_total", "process_open_fds", "process_max_fds", "process_virtual_memory_bytes",
     "process_resident_memory_bytes", "process_start_time_seconds",
     # Prometheus' own per-target series.

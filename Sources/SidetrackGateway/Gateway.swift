@@ -23,6 +23,8 @@ public final class Gateway: Sendable {
     private let group: any EventLoopGroup
     private let clients: UpstreamClients
     private let services: GatewayServices
+    /// Load shedding and the connection cap (internal: tests drive its per-loop state).
+    let admission: AdmissionControl
     let upstreamGuard: UpstreamGuard
     let cache: ResponseCache?
     /// The disk tier's batch writer; run it as a `Service` started before and stopped after the
@@ -83,9 +85,13 @@ public final class Gateway: Sendable {
             settings: settings, routes: routes, identifier: disk.identifier, local: endpoints, cache: cache,
             upstreamGuard: upstreamGuard, tracer: tracer)
         let observer = RequestObserver(metrics: metrics, sink: settings.accessLog ? sink : nil, now: now)
+        let admission = AdmissionControl(
+            group: group, settings: settings,
+            metrics: OverloadMetrics(registry: metrics.registry, loops: AdmissionControl.loopCount(group)))
+        self.admission = admission
         self.services = GatewayServices(
             settings: settings, pipeline: pipeline, clients: clients, upstreamGuard: upstreamGuard, metrics: metrics,
-            observer: observer, state: state, cache: cache, tracer: tracer, now: now)
+            observer: observer, state: state, admission: admission, cache: cache, tracer: tracer, now: now)
     }
 
     private static func makeCache(
@@ -126,6 +132,7 @@ public final class Gateway: Sendable {
             throw error
         }
         listeners.withLockedValue { $0 = (proxy, admin) }
+        admission.start()
         state.markListenersBound()
         return BoundPorts(proxy: proxy.port, admin: admin.port)
     }
@@ -156,6 +163,7 @@ public final class Gateway: Sendable {
             }
         }
         await admin?.close()
+        admission.stop()
         await clients.shutdown()
         logger.info("drain.finished")
     }

@@ -54,6 +54,10 @@ import Testing
             limits:
               max_header_bytes: 16384
               max_body_bytes: 10485760
+              max_connections: 10000
+              load_shedding: true
+              shed_lag: "100ms"
+              shed_interval: "200ms"
             drain_timeout: "25s"
             cache:
               path: "./.sidetrack/cache.sqlite"

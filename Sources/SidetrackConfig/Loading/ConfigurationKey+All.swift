@@ -28,6 +28,13 @@ extension ConfigurationKey {
                 "limits.max_body_bytes", Env.limitsMaxBodyBytes,
                 range: SidetrackConfiguration.Limits.Defaults.bodyBytesRange, \.limits.maxBodyBytes
             ),
+            .integer(
+                "limits.max_connections", Env.limitsMaxConnections,
+                range: SidetrackConfiguration.Limits.Defaults.connectionsRange, \.limits.maxConnections
+            ),
+            .boolean("limits.load_shedding", Env.limitsLoadShedding, \.limits.loadShedding),
+            .duration("limits.shed_lag", Env.limitsShedLag, max: .seconds(10), \.limits.shedLag),
+            .duration("limits.shed_interval", Env.limitsShedInterval, max: .seconds(60), \.limits.shedInterval),
             .duration("drain_timeout", Env.drainTimeout, max: .seconds(600), \.drainTimeout),
             .cacheStorage("cache.path", Env.cachePath, flag: Flags.cachePath),
             .integer(

@@ -42,6 +42,10 @@ enum ConfigurationTree {
             Entry("limits", .section([
                 Entry("max_header_bytes", .integer(c.limits.maxHeaderBytes)),
                 Entry("max_body_bytes", .integer(c.limits.maxBodyBytes)),
+                Entry("max_connections", .integer(c.limits.maxConnections)),
+                Entry("load_shedding", .boolean(c.limits.loadShedding)),
+                Entry("shed_lag", .string(DurationText.format(c.limits.shedLag))),
+                Entry("shed_interval", .string(DurationText.format(c.limits.shedInterval))),
             ])),
             Entry("drain_timeout", .string(DurationText.format(c.drainTimeout))),
             Entry("cache", .section([

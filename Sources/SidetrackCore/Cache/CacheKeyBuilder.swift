@@ -42,11 +42,16 @@ public struct CacheKeyBuilder: Sendable {
 
     /// The key, or nil when the request must not be answered from or stored in the cache.
     ///
+    /// Whether `key(for:)` makes a key: a cacheable route and a bearer token.
+    public func canKey(_ request: Request) -> Bool {
+        request.route.isCacheable && request.tokenIdentity != nil
+    }
+
     /// Runs on every cacheable request, hits included, so the key text is written once into one
     /// reserved string: the only allocation (the normalized query and the language are appended
     /// in place, and the key's path is a slice of the text).
     public func key(for request: Request) -> CacheKey? {
-        guard request.route.isCacheable, let identity = request.tokenIdentity else { return nil }
+        guard canKey(request), let identity = request.tokenIdentity else { return nil }
         let path = Self.trimmingTrailingSlash(request.path)
         var text = "GET "
         // Room for every part (separators: 16 bytes), so no append below reallocates.

@@ -23,6 +23,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case rateLimited = "rate_limited"
         case upstreamCooldown = "upstream_cooldown"
         case bulkheadFull = "bulkhead_full"
+        case overloaded
     }
 
     private let code: Code
@@ -48,6 +49,8 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let rateLimited = Self(.rateLimited, "API rate limit exceeded")
     public static let upstreamCooldown = Self(.upstreamCooldown, "API rate limit exceeded")
     public static let bulkheadFull = Self(.bulkheadFull, "Too many concurrent upstream requests")
+    /// Admission control: the gateway's event loops run late (or it has too many connections).
+    public static let overloaded = Self(.overloaded, "Gateway is overloaded, retry later")
 
     /// The bounded cause string used as `Sidetrack-Error` header value and metric label.
     public var label: String { code.rawValue }
@@ -62,7 +65,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         case .bodyTooLarge: 413
         case .upstreamTimeout: 504
         case .upstreamUnreachable, .upstreamProtocol: 502
-        case .draining, .circuitOpen, .bulkheadFull: 503
+        case .draining, .circuitOpen, .bulkheadFull, .overloaded: 503
         case .rateLimited, .upstreamCooldown: 429
         }
     }
@@ -71,7 +74,7 @@ public struct GatewayError: Error, Sendable, Hashable, CustomStringConvertible {
         switch code {
         case .badRequest, .notAllowed, .noRoute, .headersTooLarge, .bodyTooLarge, .rateLimited: .client
         case .upstreamTimeout, .upstreamUnreachable, .upstreamProtocol, .circuitOpen, .upstreamCooldown: .upstream
-        case .draining, .bulkheadFull: .gateway
+        case .draining, .bulkheadFull, .overloaded: .gateway
         }
     }
 

@@ -72,6 +72,10 @@ public final class Bulkhead: Sendable {
         for waiter in waiters { waiter(false) }
     }
 
+    /// Every slot taken and the queue full: a `tryAcquire` now would be refused. Lets the gateway
+    /// refuse at the front of the request path, before it sets up any upstream work.
+    public var isFull: Bool { machine.withLock { $0.isFull } }
+
     /// Calls holding a slot (for `sidetrack_bulkhead_in_flight`).
     public var inFlight: Int { machine.withLock { $0.inFlight } }
     /// Callers waiting for a slot.

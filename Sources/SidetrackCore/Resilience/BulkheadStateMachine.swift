@@ -21,6 +21,8 @@ extension Bulkhead {
 
         public var queued: Int { queue.count - head }
 
+        public var isFull: Bool { inFlight >= maxConcurrent && queued >= maxQueue }
+
         public mutating func acquire(waiter: @autoclosure () -> Waiter) -> AcquireResult {
             if inFlight < maxConcurrent {
                 inFlight += 1

@@ -13,6 +13,8 @@ struct GatewayServices: Sendable {
     let metrics: GatewayMetrics
     let observer: RequestObserver
     let state: GatewayState
+    /// Load shedding and the connection cap.
+    let admission: AdmissionControl
     /// nil when caching is off.
     let cache: ResponseCache?
     /// nil when tracing is off.

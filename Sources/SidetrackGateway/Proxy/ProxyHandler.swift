@@ -43,6 +43,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var identities = TokenIdentityMemo()
     private var requestIDs = RequestIDGenerator()
+    /// This loop's load shedding (nil when the loop is not the gateway's).
+    private var admission: LoopAdmission?
+    /// The connection was counted open (`AdmissionControl`); `overConnectionCap`: past the cap.
+    private var counted = false
+    private var overConnectionCap = false
 
     init(services: GatewayServices) {
         self.services = services
@@ -50,6 +55,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        admission = services.admission.admission(for: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -58,6 +64,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         peer = context.remoteAddress?.ipAddress
+        counted = true
+        overConnectionCap = !services.admission.connectionOpened()
         context.fireChannelActive()
     }
 
@@ -75,9 +83,22 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var request = RequestContext(
             startNanos: services.now(), method: head.method, version: head.version, keepAlive: head.isKeepAlive,
             path: "", pathAndQuery: "", requestID: requestIDs.next(), client: "ip:unknown", publicBase: "")
+        // Past the connection cap: whatever this connection asks is answered, and then it is closed.
+        if overConnectionCap { request.keepAlive = false }
         let plan = services.pipeline.plan(
-            head, peer: peer, identities: &identities, context: &request, waiter: followerWaiter(context))
+            head, peer: peer, identities: &identities, context: &request, shed: shouldShed(),
+            waiter: followerWaiter(context))
         perform(plan, head: head, request: request, context: context, requestEnded: false)
+    }
+
+    /// Admission control, asked by the pipeline only for work that would go upstream: refuse it
+    /// when this connection is past the cap or this loop is shedding load.
+    private func shouldShed() -> Bool {
+        if overConnectionCap {
+            services.admission.recordConnectionCapRefusal()
+            return true
+        }
+        return admission?.shouldShed() ?? false
     }
 
     /// Resumes this handler, on its own loop, when a coalesced leader finishes.
@@ -153,7 +174,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // The client may have gone away meanwhile (`channelInactive` already finished the request).
         guard case .readingDisk(var request, let requestEnded) = state, let context else { return }
         let plan = services.pipeline.resume(
-            afterDiskRead: entry, key: key, head: head, context: &request, target: target,
+            afterDiskRead: entry, key: key, head: head, context: &request, target: target, shed: shouldShed(),
             waiter: followerWaiter(context))
         perform(plan, head: head, request: request, context: context, requestEnded: requestEnded)
     }
@@ -269,6 +290,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if counted {
+            counted = false
+            services.admission.connectionClosed()
+        }
         if case .readingDisk(var request, _) = state {
             request.errorLabel = "client_closed"
             request.status = 499

@@ -9,7 +9,7 @@ struct RequestContext {
     let startNanos: UInt64
     let method: HTTPMethod
     let version: HTTPVersion
-    let keepAlive: Bool
+    var keepAlive: Bool
     /// The request path without the query string (logged; query values may carry secrets).
     var path: Substring
     /// Path and query as sent upstream.

@@ -11,22 +11,24 @@ extension RequestPipeline {
         guard head.method == .GET || head.method == .HEAD, cache.policy.caches(context.route), let match = context.match else {
             return nil
         }
+        // Most requests carry no Cache-Control; skip building the joined value for them. Read
+        // first: a `no-store` request needs no key.
+        let directive = head.headers.contains(name: "cache-control")
+            ? RequestCacheDirective(cacheControl: head.headers[canonicalForm: "cache-control"].joined(separator: ","))
+            : .normal
+        context.cacheDirective = directive
         let query = context.pathAndQuery.firstIndex(of: "?").map { context.pathAndQuery[context.pathAndQuery.index(after: $0)...] } ?? ""
         let request = CacheKeyBuilder.Request(
             route: context.route, path: match.path, query: query,
             acceptLanguage: head.headers.first(name: "accept-language").map { Substring($0) },
             linkBase: context.publicBase, gzip: context.acceptsGzip, tokenIdentity: context.tokenIdentity)
-        guard let key = cache.keys.key(for: request) else { return nil }
-        // Most requests carry no Cache-Control; skip building the joined value for them.
-        let directive = head.headers.contains(name: "cache-control")
-            ? RequestCacheDirective(cacheControl: head.headers[canonicalForm: "cache-control"].joined(separator: ","))
-            : .normal
-        context.cacheDirective = directive
         if directive == .bypass {
+            // Counted as a bypass only where a key could have been made (no token: not a bypass).
+            guard cache.keys.canKey(request) else { return nil }
             cache.record(.bypass, route: context.route.index)
             return nil
         }
-        return key
+        return cache.keys.key(for: request)
     }
 
     /// Whether the disk tier has been read for this request yet.
@@ -39,7 +41,8 @@ extension RequestPipeline {
 
     func lookUp(
         _ key: CacheKey, head: HTTPRequestHead, context: inout RequestContext, cache: ResponseCache,
-        target: UpstreamTarget, disk: DiskRead = .pending, waiter: @autoclosure () -> ResponseCache.Waiter
+        target: UpstreamTarget, disk: DiskRead = .pending, shed: @autoclosure () -> Bool,
+        waiter: @autoclosure () -> ResponseCache.Waiter
     ) -> Plan {
         let now = cache.now()
         let identity = context.tokenIdentity
@@ -74,6 +77,15 @@ extension RequestPipeline {
             // with the entry's ETag if it has one, and keep it to fall back on if upstream fails.
             if now < entry.lifetimes.staleIfErrorUntil { cacheContext.fallback = entry }
             if entry.etag != nil { cacheContext.revalidating = entry }
+        }
+        // Admission at the front, before any upstream work (and before joining a leader): a stored
+        // answer still within stale-if-error is served rather than refused.
+        if let refusal = frontRefusal(context, shed: shed()) {
+            guard let fallback = cacheContext.fallback else { return refuse(refusal, context) }
+            context.cache = .stale
+            cache.record(.stale, route: context.route.index)
+            return .cached(
+                fallback, .stale, notModified: fallback.matches(ifNoneMatch: cacheContext.clientETags), refresh: false)
         }
         // A follower gets the leader's answer without asking Spotify, so only a trusted token —
         // or the very token the key belongs to — may follow.

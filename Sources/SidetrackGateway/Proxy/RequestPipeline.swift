@@ -46,7 +46,7 @@ struct RequestPipeline: Sendable {
 
     func plan(
         _ head: HTTPRequestHead, peer: String?, identities: inout TokenIdentityMemo, context: inout RequestContext,
-        waiter: @autoclosure () -> ResponseCache.Waiter
+        shed: @autoclosure () -> Bool, waiter: @autoclosure () -> ResponseCache.Waiter
     ) -> Plan {
         // 1. Accept & identify: correlation id, client identity, the target path (refusing to be an open proxy).
         accept(head, peer: peer, identities: &identities, context: &context)
@@ -85,9 +85,9 @@ struct RequestPipeline: Sendable {
         // 4. Cache lookup: fresh → answer now; stale → answer now and refresh; otherwise note what
         //    to revalidate or fall back on. 5. Coalesce: misses on one key share one upstream call.
         guard let cache, let key = cacheKey(head, context: &context, cache: cache) else {
-            return .forward(target)
+            return frontRefusal(context, shed: shed()).map { refuse($0, context) } ?? .forward(target)
         }
-        return lookUp(key, head: head, context: &context, cache: cache, target: target, waiter: waiter())
+        return lookUp(key, head: head, context: &context, cache: cache, target: target, shed: shed(), waiter: waiter())
         // 6. Guard the upstream (cooldown, breaker, quota, bulkhead) and 7. call upstream, with
         //    retries: `UpstreamExchange`, for every `.forward`.
     }
@@ -95,10 +95,34 @@ struct RequestPipeline: Sendable {
     /// Stage 4 again, once the disk tier has been read off the event loop.
     func resume(
         afterDiskRead entry: CachedResponse?, key: CacheKey, head: HTTPRequestHead, context: inout RequestContext,
-        target: UpstreamTarget, waiter: @autoclosure () -> ResponseCache.Waiter
+        target: UpstreamTarget, shed: @autoclosure () -> Bool, waiter: @autoclosure () -> ResponseCache.Waiter
     ) -> Plan {
-        guard let cache else { return .forward(target) }
-        return lookUp(key, head: head, context: &context, cache: cache, target: target, disk: .done(entry), waiter: waiter())
+        guard let cache else {
+            return frontRefusal(context, shed: shed()).map { refuse($0, context) } ?? .forward(target)
+        }
+        return lookUp(
+            key, head: head, context: &context, cache: cache, target: target, disk: .done(entry), shed: shed(),
+            waiter: waiter())
+    }
+
+    /// Admission at the front of the request path, for work that would go upstream: refused
+    /// before any of it is set up, which makes a refusal a fraction of the cost of serving. The
+    /// route group's bulkhead full with its queue (what `UpstreamExchange` would find anyway), or
+    /// admission control shedding load (`AdmissionControl`).
+    func frontRefusal(_ context: RequestContext, shed: @autoclosure () -> Bool) -> GatewayError? {
+        let group = context.route.group
+        if let bulkhead = upstreamGuard.bulkhead(for: group), bulkhead.isFull {
+            upstreamGuard.recordBulkheadRejection(group: group)
+            return .bulkheadFull
+        }
+        return shed() ? .overloaded : nil
+    }
+
+    /// `503` with `Retry-After` for a front refusal.
+    func refuse(_ error: GatewayError, _ context: RequestContext) -> Plan {
+        var response = LocalResponse.error(error)
+        response.headers.add(name: "retry-after", value: "1")
+        return .local(response, observed: true, keepAlive: context.keepAlive)
     }
 
     // MARK: - 1. Accept & identify

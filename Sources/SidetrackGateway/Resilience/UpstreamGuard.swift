@@ -23,6 +23,8 @@ final class UpstreamGuard: Sendable {
         /// The app's own quota guard (global limit) is spent for longer than the allowed wait.
         case quota(retryAfterMillis: Int64)
         case bulkheadFull
+        /// Admission control: this event loop is shedding load (`LoadShedder`).
+        case overloaded
 
         var error: GatewayError {
             switch self {
@@ -30,6 +32,7 @@ final class UpstreamGuard: Sendable {
             case .circuitOpen: .circuitOpen
             case .quota: .rateLimited
             case .bulkheadFull: .bulkheadFull
+            case .overloaded: .overloaded
             }
         }
 
@@ -38,7 +41,7 @@ final class UpstreamGuard: Sendable {
             switch self {
             case .cooldown(let status): status.remainingMillis
             case .circuitOpen(let millis), .quota(let millis): millis
-            case .bulkheadFull: 1_000
+            case .bulkheadFull, .overloaded: 1_000
             }
         }
     }

@@ -21,6 +21,9 @@ extension GatewaySettings {
         maxHeaderBytes = configuration.limits.maxHeaderBytes
         maxBodyBytes = configuration.limits.maxBodyBytes
         drainTimeout = TimeAmount(configuration.drainTimeout)
+        shedLagTarget = configuration.limits.loadShedding ? TimeAmount(configuration.limits.shedLag) : .zero
+        shedInterval = TimeAmount(configuration.limits.shedInterval)
+        maxConnections = configuration.limits.maxConnections
         accessLog = configuration.log.access
         adminToken = configuration.admin.token?.value
         redactedConfigJSON = configuration.redactedJSON()

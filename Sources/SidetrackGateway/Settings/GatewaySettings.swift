@@ -27,6 +27,12 @@ public struct GatewaySettings: Sendable {
     public var maxHeaderBytes = 16 * 1024
     public var maxBodyBytes = 10 * 1024 * 1024
     public var drainTimeout: TimeAmount = .seconds(25)
+    /// Load shedding: refuse upstream-bound requests while an event loop has run later than this
+    /// for `shedInterval` (`LoadShedder`); zero turns it off.
+    public var shedLagTarget: TimeAmount = .milliseconds(100)
+    public var shedInterval: TimeAmount = .milliseconds(200)
+    /// Client connections the proxy listener serves at once; requests on connections past it get `503`.
+    public var maxConnections = 10_000
     public var accessLog = true
     public var adminToken: String?
     /// Whether answers are cached at all (off only for tests and benchmarks of the bare proxy).

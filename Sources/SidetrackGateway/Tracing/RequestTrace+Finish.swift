@@ -33,6 +33,7 @@ extension RequestTrace {
         case "upstream_cooldown": return "sidetrack.cooldown_answer"
         case "circuit_open": return "sidetrack.circuit_open"
         case "bulkhead_full": return "sidetrack.bulkhead_full"
+        case "overloaded": return "sidetrack.load_shed"
         default: break
         }
         switch request.cache {

@@ -135,6 +135,30 @@ public enum MetricCatalog {
         descriptor("sidetrack_bulkhead_rejections_total", "Requests refused because a route group's bulkhead and its queue were full.")
     }
 
+    /// Gauge {loop}.
+    public static var eventLoopLag: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_event_loop_lag_seconds",
+            "How late the last load-shedding probe ran on each proxy event loop (the time work waits before it is handled).")
+    }
+
+    /// Gauge {loop}.
+    public static var loadShedFraction: MetricNameDescriptor {
+        descriptor("sidetrack_load_shed_fraction", "Share of upstream-bound requests each event loop refuses now (0 to 1).")
+    }
+
+    /// Counter {reason}.
+    public static var loadShedRequests: MetricNameDescriptor {
+        descriptor(
+            "sidetrack_load_shed_requests_total",
+            "Requests refused with 503 overloaded: event loops running late (event_loop_lag) or too many open connections (max_connections).")
+    }
+
+    /// Gauge, no labels.
+    public static var openConnections: MetricNameDescriptor {
+        descriptor("sidetrack_open_connections", "Client connections open on the proxy listener.")
+    }
+
     /// Counter, no labels: spans the exporter's full queue refused (collector down or too slow).
     public static var tracingSpansDropped: MetricNameDescriptor {
         descriptor("sidetrack_tracing_spans_dropped_total", "Spans dropped because the span export queue was full.")

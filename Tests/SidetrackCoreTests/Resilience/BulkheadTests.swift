@@ -25,6 +25,22 @@ import Testing
         #expect(machine.cancel(second) == false)
     }
 
+    @Test func fullMeansEverySlotTakenAndTheQueueFull() {
+        var machine = Machine(configuration: .init(maxConcurrent: 1, maxQueue: 1))
+        #expect(!machine.isFull)
+        _ = machine.acquire(waiter: 0)
+        #expect(!machine.isFull)  // a caller would still be queued
+        _ = machine.acquire(waiter: 1)
+        #expect(machine.isFull)
+        #expect(machine.acquire(waiter: 2) == .rejected)
+        _ = machine.release()
+        #expect(!machine.isFull)
+        let noQueue = Bulkhead(group: .catalog, configuration: .init(maxConcurrent: 1, maxQueue: 0))
+        #expect(!noQueue.isFull)
+        #expect(noQueue.tryAcquire(waiter: { _ in }) == .acquired)
+        #expect(noQueue.isFull)
+    }
+
     @Test func aCancelledWaiterIsNeverResumed() {
         var machine = Machine(configuration: .init(maxConcurrent: 1, maxQueue: 3))
         _ = machine.acquire(waiter: 0)

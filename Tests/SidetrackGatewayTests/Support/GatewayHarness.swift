@@ -54,6 +54,9 @@ final class GatewayHarness: Sendable {
         settings.cachePath = nil
         // No rate limits, breakers or retries unless a test asks: they would change upstream counts.
         settings.resilience = .off
+        // Nor load shedding: parallel tests on a small machine make the shared event loops run
+        // late, and a test would see 503 overloaded. AdmissionTests switch it on.
+        settings.shedLagTarget = .zero
         configure(&settings)
         let captured = NIOLockedValueBox<[UInt8]>([])
         let sink = LogSink(capacityBytes: 8 << 20) { bytes in captured.withLockedValue { $0.append(contentsOf: bytes) } }
