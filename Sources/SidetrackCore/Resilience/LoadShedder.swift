@@ -34,7 +34,7 @@ public struct LoadShedder: Sendable {
     public private(set) var lastLagNanos: Int64 = 0
     /// When the loop became late (the due time of the first late probe); nil while on time.
     private var lateSince: Int64?
-    private var lastSample: Int64?
+    private(set) var lastSample: Int64?
     private var credit: Int64 = 0
 
     public init(configuration: Configuration) {
@@ -66,8 +66,18 @@ public struct LoadShedder: Sendable {
         }
     }
 
-    /// Whether to refuse the request in hand: `shedFraction` of the calls answer true, spread evenly.
-    public mutating func shouldShed() -> Bool {
+    /// Whether to refuse the request in hand at `now`: `shedFraction` of the calls answer true,
+    /// spread evenly — and every call while no probe has run for a whole interval.
+    ///
+    /// The second rule is for a backlog: an event loop handles all ready sockets before it runs
+    /// its timers, so after a stall (or a burst of new connections) the requests that piled up
+    /// are handled before any probe can report the lag. While the loop works through such a
+    /// batch — the last probe an interval or more ago — each request in it has waited long, and
+    /// each one that would go upstream is refused.
+    public mutating func shouldShed(now: Int64) -> Bool {
+        if configuration.isEnabled, let last = lastSample, now - last >= configuration.intervalNanos {
+            return true
+        }
         guard level > 0 else { return false }
         credit += level
         guard credit >= configuration.intervalNanos else { return false }

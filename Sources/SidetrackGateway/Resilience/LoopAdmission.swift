@@ -60,7 +60,7 @@ final class LoopAdmission: @unchecked Sendable {
     /// Whether to refuse the upstream-bound request in hand (call on `loop`).
     func shouldShed() -> Bool {
         loop.preconditionInEventLoop()
-        guard shedder.shouldShed() else { return false }
+        guard shedder.shouldShed(now: Int64(NIODeadline.now().uptimeNanoseconds)) else { return false }
         metrics.recordShed(.eventLoopLag)
         return true
     }

@@ -17,8 +17,10 @@ import Testing
         }
     }
 
-    static func shedCount(_ shedder: inout LoadShedder, of requests: Int) -> Int {
-        (0..<requests).reduce(0) { count, _ in count + (shedder.shouldShed() ? 1 : 0) }
+    /// Asked right after the last probe (at `at` ms, default: the time of the last probe).
+    static func shedCount(_ shedder: inout LoadShedder, of requests: Int, at: Int64? = nil) -> Int {
+        let now = at.map { $0 * ms } ?? (shedder.lastSample ?? 0)
+        return (0..<requests).reduce(0) { count, _ in count + (shedder.shouldShed(now: now) ? 1 : 0) }
     }
 
     @Test func aLoopOnTimeShedsNothing() {
@@ -69,7 +71,7 @@ import Testing
         var shedder = Self.shedder()
         Self.probe(&shedder, from: 0, to: 2_000, lag: 500)
         Self.probe(&shedder, from: 2_020, to: 2_100, lag: 5)  // share 0.5
-        let pattern = (0..<6).map { _ in shedder.shouldShed() }
+        let pattern = (0..<6).map { _ in shedder.shouldShed(now: 2_100 * Self.ms) }
         #expect(pattern == [false, true, false, true, false, true])
     }
 
@@ -82,12 +84,23 @@ import Testing
         #expect(shedder.lastLagNanos == 400 * Self.ms)
     }
 
+    @Test func aLoopThatRunsNoProbeForAnIntervalShedsEverything() {
+        // A stall, or a batch of piled-up requests handled before the loop gets to its timers.
+        var shedder = Self.shedder()
+        Self.probe(&shedder, from: 0, to: 1_000, lag: 1)
+        #expect(Self.shedCount(&shedder, of: 10, at: 1_150) == 0)
+        #expect(Self.shedCount(&shedder, of: 10, at: 1_200) == 10)
+        // The loop gets to its probe again: on time, nothing is shed.
+        shedder.recordLag(1 * Self.ms, now: 1_400 * Self.ms)
+        #expect(Self.shedCount(&shedder, of: 10) == 0)
+    }
+
     @Test func aZeroTargetTurnsSheddingOff() {
         var shedder = LoadShedder(configuration: .init(targetNanos: 0, intervalNanos: 200 * Self.ms))
         #expect(!shedder.configuration.isEnabled)
         Self.probe(&shedder, from: 0, to: 5_000, lag: 5_000)
         #expect(shedder.shedFraction == 0)
-        #expect(Self.shedCount(&shedder, of: 100) == 0)
+        #expect(Self.shedCount(&shedder, of: 100, at: 60_000) == 0)
         #expect(shedder.lastLagNanos == 5_000 * Self.ms)
     }
 }
