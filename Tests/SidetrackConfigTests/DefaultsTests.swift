@@ -21,7 +21,7 @@ import Testing
         #expect(configuration.limits.maxConnections == 10_000)
         #expect(configuration.limits.loadShedding == true)
         #expect(configuration.limits.shedLag == .milliseconds(100))
-        #expect(configuration.limits.shedInterval == .milliseconds(200))
+        #expect(configuration.limits.shedInterval == .milliseconds(500))
         #expect(configuration.drainTimeout == .seconds(25))
         #expect(configuration.cache.storage == .file(path: "./.sidetrack/cache.sqlite"))
         #expect(configuration.log.level == .info)

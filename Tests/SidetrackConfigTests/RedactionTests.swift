@@ -57,7 +57,7 @@ import Testing
               max_connections: 10000
               load_shedding: true
               shed_lag: "100ms"
-              shed_interval: "200ms"
+              shed_interval: "500ms"
             drain_timeout: "25s"
             cache:
               path: "./.sidetrack/cache.sqlite"

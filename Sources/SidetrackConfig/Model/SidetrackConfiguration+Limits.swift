@@ -14,7 +14,7 @@ extension SidetrackConfiguration {
         public var loadShedding: Bool
         /// How late an event loop may run before shedding starts. Default 100 ms (a CFS quota period: a CPU-limited container runs that late without any queue).
         public var shedLag: Duration
-        /// How long the lag must last before shedding starts (and the ramp of the shed share). Default 200 ms.
+        /// How long the lag must last before shedding starts (and the ramp of the shed share). Default 500 ms.
         public var shedInterval: Duration
 
         public init(
@@ -38,7 +38,7 @@ extension SidetrackConfiguration {
             public static let maxBodyBytes = 10_485_760
             public static let maxConnections = 10_000
             public static let shedLag: Duration = .milliseconds(100)
-            public static let shedInterval: Duration = .milliseconds(200)
+            public static let shedInterval: Duration = .milliseconds(500)
             public static let headerBytesRange = 1_024...1_048_576
             public static let bodyBytesRange = 0...1_073_741_824
             public static let connectionsRange = 1...1_000_000

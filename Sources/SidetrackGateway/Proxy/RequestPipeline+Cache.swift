@@ -14,7 +14,7 @@ extension RequestPipeline {
         // Most requests carry no Cache-Control; skip building the joined value for them. Read
         // first: a `no-store` request needs no key.
         let directive = head.headers.contains(name: "cache-control")
-            ? RequestCacheDirective(cacheControl: head.headers[canonicalForm: "cache-control"].joined(separator: ","))
+            ? RequestCacheDirective(cacheControlValues: head.headers[canonicalForm: "cache-control"])
             : .normal
         context.cacheDirective = directive
         let query = context.pathAndQuery.firstIndex(of: "?").map { context.pathAndQuery[context.pathAndQuery.index(after: $0)...] } ?? ""

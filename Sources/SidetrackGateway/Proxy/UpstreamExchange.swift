@@ -395,8 +395,11 @@ final class UpstreamExchange: @unchecked Sendable {
         }
         finished = true
         recordUpstream(outcome: Self.outcome(forStatus: status))
-        channelContext.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        // Stored (and the invalidations of a mutation done) before the end goes out: once a
+        // client has the whole answer, its next request — on any connection — sees the cache
+        // as this answer left it.
         afterUpstreamAnswer()
+        channelContext.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
         onComplete?(self)
     }
 

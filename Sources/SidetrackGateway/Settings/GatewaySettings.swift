@@ -30,7 +30,7 @@ public struct GatewaySettings: Sendable {
     /// Load shedding: refuse upstream-bound requests while an event loop has run later than this
     /// for `shedInterval` (`LoadShedder`); zero turns it off.
     public var shedLagTarget: TimeAmount = .milliseconds(100)
-    public var shedInterval: TimeAmount = .milliseconds(200)
+    public var shedInterval: TimeAmount = .milliseconds(500)
     /// Client connections the proxy listener serves at once; requests on connections past it get `503`.
     public var maxConnections = 10_000
     public var accessLog = true

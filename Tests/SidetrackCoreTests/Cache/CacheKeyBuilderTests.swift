@@ -131,8 +131,21 @@ import Testing
         ("max-age=0", .revalidate),
         ("no-cache, no-store", .bypass),
         ("  no-store ", .bypass),
+        ("NO-STORE", .bypass),
+        ("\tno-cache\t,private", .revalidate),
+        ("no-storex, xno-cache, max-age=00", .normal),
+        (",,no-store,", .bypass),
+        ("no-cache=\"set-cookie\"", .normal),
     ])
     func parses(header: String, expected: RequestCacheDirective) {
         #expect(RequestCacheDirective(cacheControl: header) == expected)
+        // The same from a substring (no contiguous-storage shortcut assumptions).
+        #expect(RequestCacheDirective(cacheControl: ("[" + header + "]").dropFirst().dropLast()) == expected)
+    }
+
+    @Test func repeatedHeadersAreOneList() {
+        #expect(RequestCacheDirective(cacheControlValues: ["max-age=5", "No-Cache"]) == .revalidate)
+        #expect(RequestCacheDirective(cacheControlValues: ["no-cache", "no-store"]) == .bypass)
+        #expect(RequestCacheDirective(cacheControlValues: [String]()) == .normal)
     }
 }

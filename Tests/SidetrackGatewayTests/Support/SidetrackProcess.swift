@@ -23,6 +23,9 @@ final class SidetrackProcess: Sendable {
         process.executableURL = Self.binaryURL
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SIDETRACK_") }
+        // Load shedding off unless a test asks: parallel tests on a small machine can stall the
+        // gateway's event loops long enough for it to refuse with 503 overloaded.
+        if arguments.first == "serve" { env["SIDETRACK_LIMITS_LOAD_SHEDDING"] = "false" }
         env.merge(environment) { _, new in new }
         process.environment = env
         let out = Pipe()
