@@ -376,7 +376,7 @@ def cache_limits() -> Board:
                  [(rate("sidetrack_bulkhead_rejections_total", by="group"), "{{group}}")], w=24)
     b.row("Admission control")
     b.timeseries("Event loop lag", "How late each pod's event loops run (the load-shedding probe, every "
-                 "20 ms); shedding starts past limits.shed_lag (100 ms) held for limits.shed_interval (500 ms).", "s",
+                 "100 ms); shedding starts past limits.shed_lag (100 ms) held for limits.shed_interval (500 ms).", "s",
                  [(f"max by (pod, loop) ({sel('sidetrack_event_loop_lag_seconds')})", "{{pod}} loop {{loop}}")], w=8)
     b.timeseries("Shed share", "Share of upstream-bound requests each event loop refuses now.", "percentunit",
                  [(f"max by (pod, loop) ({sel('sidetrack_load_shed_fraction')})", "{{pod}} loop {{loop}}")], w=8)

@@ -12,7 +12,7 @@ import Testing
     static let hour: Int64 = 3_600_000_000_000
 
     /// Puts every event loop into full shedding: two probes an hour apart, each an hour late, far
-    /// in the future of the loop's real clock — so the real probes (every 20 ms, on time) count as
+    /// in the future of the loop's real clock — so the real probes (every 100 ms, on time) count as
     /// no time passing and leave the share at 1 for the rest of the test.
     static func shedEverything(_ gateway: Gateway) async throws {
         let future = Int64(NIODeadline.now().uptimeNanoseconds) + 100 * hour

@@ -10,8 +10,9 @@ import Synchronization
 /// starved gateway answers every request quickly, rather than letting some wait in the accept
 /// backlog or a socket buffer until the client gives up.
 final class AdmissionControl: Sendable {
-    /// How often each loop's lag is probed.
-    static let probePeriod: TimeAmount = .milliseconds(20)
+    /// How often each loop's lag is probed: five probes per default interval, and few wake-ups when
+    /// idle (every 20 ms cost ~0.8 % of a core on an idle gateway, every 100 ms ~0.1 %).
+    static let probePeriod: TimeAmount = .milliseconds(100)
 
     private let loops: [ObjectIdentifier: LoopAdmission]
     private let maxConnections: Int
