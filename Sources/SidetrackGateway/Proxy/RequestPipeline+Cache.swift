@@ -11,7 +11,7 @@ extension RequestPipeline {
         guard head.method == .GET || head.method == .HEAD, cache.policy.caches(context.route), let match = context.match else {
             return nil
         }
-        let query = context.pathAndQuery.firstIndex(of: "?").map { context.pathAndQuery[context.pathAndQuery.index(after: $0)...] } ?? ""
+        let query = RequestTarget.query(of: context.pathAndQuery)
         let request = CacheKeyBuilder.Request(
             route: context.route, path: match.path, query: query,
             acceptLanguage: head.headers.first(name: "accept-language").map { Substring($0) },

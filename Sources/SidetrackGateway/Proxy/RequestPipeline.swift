@@ -141,7 +141,7 @@ struct RequestPipeline: Sendable {
             target = absolute.pathAndQuery
         }
         context.pathAndQuery = target
-        context.path = target.firstIndex(of: "?").map { target[..<$0] } ?? target
+        context.path = RequestTarget.path(of: target)
         return nil
     }
 
