@@ -24,3 +24,17 @@ import Testing
         #expect(RequestTarget.query(of: target) == "market=US")
     }
 }
+
+/// The byte-wise prefix test must answer as `hasPrefix` did, non-ASCII after the prefix included.
+@Suite struct ASCIIPrefixTests {
+    static let cases: [(Substring, StaticString)] = [
+        ("/v1/tracks", "/v1/"), ("/v1", "/v1/"), ("/v2/x", "/v1/"), ("/v1/\u{301}x", "/v1/"), ("/v1/\u{E9}", "/v1/"),
+        ("/", "/"), ("", "/"), ("/\u{301}abc", "/"), ("http://x/", "/"), ("/v1\u{301}/", "/v1/"),
+    ]
+
+    @Test func matchesHasPrefix() {
+        for (text, prefix) in Self.cases {
+            #expect(text.hasASCIIPrefix(prefix) == text.hasPrefix(String(describing: prefix)), "\(text) \(prefix)")
+        }
+    }
+}
