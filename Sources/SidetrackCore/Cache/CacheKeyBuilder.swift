@@ -75,8 +75,14 @@ public struct CacheKeyBuilder: Sendable {
     }
 
     static func trimmingTrailingSlash(_ path: Substring) -> Substring {
-        // UTF-8 count: a last Character `/` is one byte, and `count` would walk every Character.
-        path.hasSuffix("/") && path.utf8.count > 1 ? path.dropLast() : path
+        // Byte-wise: `hasSuffix` and `dropLast` walk Characters (grapheme breaking) on every
+        // cacheable request. A last byte `/` after an ASCII byte is a last Character `/`; only a
+        // non-ASCII byte before it can join it into a larger Character, so decide those as before.
+        let bytes = path.utf8
+        guard bytes.count > 1, bytes.last == UInt8(ascii: "/") else { return path }
+        let slash = bytes.index(before: bytes.endIndex)
+        guard bytes[bytes.index(before: slash)] < 0x80 else { return path.hasSuffix("/") ? path.dropLast() : path }
+        return path[..<slash]
     }
 
     /// Appends `language(value)` to `text`; ASCII (every real `Accept-Language`) byte by byte,

@@ -41,7 +41,9 @@ public struct CachePolicy: Sendable, Equatable {
     /// not mark cacheable, whatever the configuration says.
     public func ttl(for route: RouteDescriptor) -> Duration {
         guard route.isCacheable else { return .zero }
-        return routeTTLs[route.template] ?? ttl(for: route.ttlClass)
+        // Most configurations override no route: skip hashing the template on every request.
+        if !routeTTLs.isEmpty, let override = routeTTLs[route.template] { return override }
+        return ttl(for: route.ttlClass)
     }
 
     /// Whether answers on `route` are stored and served from the cache at all.

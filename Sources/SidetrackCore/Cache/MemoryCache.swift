@@ -8,7 +8,7 @@ import Synchronization
 /// while others have room — the price of not sharing a lock; with 16 shards and many keys the
 /// imbalance is small.
 public final class MemoryCache<Value: Sendable>: Sendable {
-    private let shards: [Shard]
+    @usableFromInline let shards: [Shard]
     private let evictions = Mutex<[CacheEvictionReason: Int]>([:])
     public let budget: Int
 
@@ -26,13 +26,16 @@ public final class MemoryCache<Value: Sendable>: Sendable {
     /// The largest entry that can be stored (one shard's budget).
     public var maxEntryCost: Int { budget / shards.count }
 
-    private func shard(for key: String) -> Shard {
+    @inlinable
+    func shard(for key: String) -> Shard {
         // Deterministic per process (SWIFT_DETERMINISTIC_HASHING aside, any stable spread works).
         var hasher = Hasher()
         hasher.combine(key)
         return shards[Int(UInt(bitPattern: hasher.finalize()) & UInt(shards.count - 1))]
     }
 
+    /// Inlinable so the caller's module specializes the lookup for its `Value` (see `LRUShard`).
+    @inlinable
     public func get(_ key: String, now: Int64) -> Value? {
         var evicted: [CacheEvictionReason: Int] = [:]
         let value = shard(for: key).withLock { $0.get(key, now: now, evicted: &evicted) }
@@ -71,13 +74,16 @@ public final class MemoryCache<Value: Sendable>: Sendable {
     public func values() -> [Value] { shards.flatMap { $0.withLock { $0.values() } } }
 
     /// `Mutex` is non-copyable, so each shard's lock lives in its own small object.
-    private final class Shard: Sendable {
-        private let mutex: Mutex<LRUShard<Value>>
+    @usableFromInline
+    final class Shard: Sendable {
+        @usableFromInline let mutex: Mutex<LRUShard<Value>>
         init(_ shard: sending LRUShard<Value>) { mutex = Mutex(shard) }
+        @inlinable
         func withLock<R>(_ body: (inout sending LRUShard<Value>) -> sending R) -> sending R { mutex.withLock(body) }
     }
 
-    private func record(_ evicted: [CacheEvictionReason: Int]) {
+    @usableFromInline
+    func record(_ evicted: [CacheEvictionReason: Int]) {
         evictions.withLock { totals in
             for (reason, count) in evicted { totals[reason, default: 0] += count }
         }

@@ -30,10 +30,14 @@ extension ChannelHandlerContext {
         if sendsBody {
             write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(entry.body))), promise: nil)
         }
-        let done = writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
-        if !keepAlive {
+        if keepAlive {
+            // No promise: a future per hit (allocated, completed, released) that nobody reads.
+            writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        } else {
             let context = NIOLoopBound(self, eventLoop: eventLoop)
-            done.whenComplete { _ in context.value.close(promise: nil) }
+            writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
+                context.value.close(promise: nil)
+            }
         }
         request.cache = label
         request.status = Int(status.code)

@@ -115,8 +115,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         requestEnded: Bool
     ) {
         var request = request
-        let loop = context.eventLoop
-        let handler = NIOLoopBound(self, eventLoop: loop)
         // Once the answer is out, the rest of the request (if any) is read and dropped.
         let answered: State = requestEnded ? .idle : .discardingBody
         switch plan {
@@ -148,6 +146,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .follow(let ticket, let target):
             let key = target.cache?.key.text ?? ""
             let coalescer = services.cache?.coalescer
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
             let timeout = context.eventLoop.scheduleTask(in: services.settings.coalesceWait) {
                 // The leader is taking too long: leave the queue and go upstream ourselves.
                 if coalescer?.abandon(key, ticket: ticket) == true { handler.value.followerResumed(with: nil) }
@@ -159,6 +158,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard let cache = services.cache else { return }
             state = .readingDisk(request, requestEnded: requestEnded)
             let now = cache.now()
+            let loop = context.eventLoop
+            let handler = NIOLoopBound(self, eventLoop: loop)
             NIOThreadPool.singleton.runIfActive(eventLoop: loop) { cache.readDisk(key, at: now) }
                 .whenComplete { result in
                     handler.value.diskRead((try? result.get()) ?? nil, key: key, head: head, target: target)

@@ -17,7 +17,7 @@ extension RequestPipeline {
             ? RequestCacheDirective(cacheControlValues: head.headers[canonicalForm: "cache-control"])
             : .normal
         context.cacheDirective = directive
-        let query = context.pathAndQuery.firstIndex(of: "?").map { context.pathAndQuery[context.pathAndQuery.index(after: $0)...] } ?? ""
+        let query = RequestTarget.query(of: context.pathAndQuery)
         let request = CacheKeyBuilder.Request(
             route: context.route, path: match.path, query: query,
             acceptLanguage: head.headers.first(name: "accept-language").map { Substring($0) },

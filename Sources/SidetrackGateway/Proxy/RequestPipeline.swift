@@ -154,7 +154,7 @@ struct RequestPipeline: Sendable {
             return .notAllowed("CONNECT is not supported: Sidetrack is not an open proxy")
         }
         var target = Substring(head.uri)
-        if !target.hasPrefix("/") {
+        if !target.hasASCIIPrefix("/") {
             guard let absolute = AbsoluteTarget(target) else {
                 return .badRequest("Malformed request target")
             }
@@ -165,7 +165,7 @@ struct RequestPipeline: Sendable {
             target = absolute.pathAndQuery
         }
         context.pathAndQuery = target
-        context.path = target.firstIndex(of: "?").map { target[..<$0] } ?? target
+        context.path = RequestTarget.path(of: target)
         return nil
     }
 
@@ -208,7 +208,7 @@ struct RequestPipeline: Sendable {
 
     private func classify(_ head: HTTPRequestHead, context: inout RequestContext) -> UpstreamEndpoint? {
         let path = context.path
-        let isAPI = path == "/v1" || path.hasPrefix("/v1/")
+        let isAPI = path == "/v1" || path.hasASCIIPrefix("/v1/")
         let isToken = path == "/api/token" || path == "/api/token/"
         guard isAPI || isToken else { return nil }
         // HEAD is answered like GET (from the same cache entries), so it classifies as GET.

@@ -60,6 +60,14 @@ import Testing
         #expect(english != a)
     }
 
+    /// The byte-wise trim must drop exactly the last Character `/` that `hasSuffix`/`dropLast` did.
+    @Test(arguments: ["/", "//", "/v1/me/", "/v1/me", "/v1/caf\u{E9}/", "/v1/a\u{600}/", "/v1/a/\u{301}", "/\u{1F600}/", ""])
+    func trailingSlashTrimMatchesCharacters(path: String) {
+        let slice = Substring(path)
+        let expected = slice.hasSuffix("/") && slice.utf8.count > 1 ? slice.dropLast() : slice
+        #expect(CacheKeyBuilder.trimmingTrailingSlash(slice) == expected)
+    }
+
     @Test func linkBaseAndEncodingAreVariants() {
         let builder = CacheKeyBuilder(sharing: .always)
         let plain = builder.key(for: request("/v1/tracks/abc"))
