@@ -47,6 +47,22 @@ struct LogSinkTests {
         #expect(sink.droppedLineCount == 15)
     }
 
+    @Test("a buffer grown by a burst is given back after it is written; a normal one is reused")
+    func burstBufferIsReleased() {
+        var grown = [UInt8](repeating: 0x61, count: 300 * 1024)
+        LogSink.recycle(&grown, keeping: 64 * 1024)
+        #expect(grown.isEmpty)
+        #expect(grown.capacity >= 64 * 1024 && grown.capacity < 128 * 1024)
+
+        var normal = [UInt8]()
+        normal.reserveCapacity(64 * 1024)
+        normal.append(contentsOf: Array(repeating: 0x61, count: 1000))
+        let capacity = normal.capacity
+        LogSink.recycle(&normal, keeping: 64 * 1024)
+        #expect(normal.isEmpty)
+        #expect(normal.capacity == capacity)
+    }
+
     @Test("a line larger than the whole buffer is dropped, and writes after shutdown are counted")
     func oversizeAndShutdown() {
         let output = CollectedOutput()

@@ -227,7 +227,6 @@ final class ResponseCache: Sendable {
             "tiers": tiers, "recent_invalidations": recent,
             "trusted_tokens": trust.count, "in_flight_keys": coalescer.inFlight,
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Array(data)
+        return AdminJSON.encode(document)
     }
 }

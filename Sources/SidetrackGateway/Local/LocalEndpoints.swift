@@ -106,7 +106,6 @@ struct LocalEndpoints: Sendable {
             "uptime_seconds": (uptime * 1000).rounded() / 1000,
             "checks": checks,
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return .json(overall == "unhealthy" ? .serviceUnavailable : .ok, Array(data))
+        return .json(overall == "unhealthy" ? .serviceUnavailable : .ok, AdminJSON.encode(document))
     }
 }

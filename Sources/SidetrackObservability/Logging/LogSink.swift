@@ -65,6 +65,17 @@ public final class LogSink: Sendable {
     public var droppedLineCount: UInt64 {
         self.state.droppedLineCount
     }
+
+    /// Empties a written batch for reuse as the next buffer; one grown past twice `keeping` bytes by
+    /// a burst is replaced by a fresh one of `keeping`, so the spike's memory goes back to malloc.
+    static func recycle(_ batch: inout [UInt8], keeping: Int) {
+        if batch.capacity > 2 * keeping {
+            batch = []
+            batch.reserveCapacity(keeping)
+        } else {
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
 }
 
 /// The shared state between writers and the writer thread, guarded by one `NSCondition`.
@@ -89,8 +100,14 @@ private final class LogSinkState: @unchecked Sendable {
     init(capacityBytes: Int, output: Output) {
         self.capacityBytes = capacityBytes
         self.output = output
-        self.pending.reserveCapacity(min(capacityBytes, 64 * 1024))
+        self.pending.reserveCapacity(self.retainedCapacity)
     }
+
+    /// What each of the two buffers keeps between batches. A burst (the writer thread starved while
+    /// lines kept coming, as on a CPU-starved pod) grows them towards `capacityBytes`; without
+    /// giving that back, one busy moment stays resident for the life of the process (up to
+    /// 2 × 4 MiB by default).
+    private var retainedCapacity: Int { min(self.capacityBytes, 64 * 1024) }
 
     func enqueue(_ line: [UInt8]) {
         self.condition.lock()
@@ -137,7 +154,7 @@ private final class LogSinkState: @unchecked Sendable {
     /// The writer thread's loop: swap the filled buffer for the spare one, write it unlocked.
     func runWriter() {
         var batch = [UInt8]()
-        batch.reserveCapacity(self.pending.capacity)
+        batch.reserveCapacity(self.retainedCapacity)
         while true {
             self.condition.lock()
             while self.pending.isEmpty, !self.stopping { self.condition.wait() }
@@ -159,7 +176,7 @@ private final class LogSinkState: @unchecked Sendable {
             self.condition.unlock()
 
             let delivered = self.deliver(batch)
-            batch.removeAll(keepingCapacity: true)
+            LogSink.recycle(&batch, keeping: self.retainedCapacity)
 
             self.condition.lock()
             self.finishedLines += UInt64(lines)
