@@ -1,17 +1,16 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOPosix
 import Testing
 @testable import SidetrackGateway
 
-/// AsyncHTTPClient's stream writer holds its request, whose body closure holds the stream: the
-/// stream must let go of the writer when it is done, or every request with a body leaks (found by
-/// the Zipf benchmark: ~77 KB per POST).
+/// The upstream connection's writer holds its call, whose request holds the stream: the stream
+/// must let go of the writer when it is done, or every request with a body leaks (found by the
+/// Zipf benchmark: ~77 KB per POST).
 @Suite struct RequestBodyStreamTests {
-    /// A writer that, like AsyncHTTPClient's, keeps the body (and so the stream) alive.
-    private static func writer(holding body: HTTPClient.Body, on loop: any EventLoop) -> HTTPClient.Body.StreamWriter {
-        HTTPClient.Body.StreamWriter { _ in
-            _ = body
+    /// A writer that, like the upstream connection's, keeps the stream alive.
+    private static func writer(holding stream: RequestBodyStream, on loop: any EventLoop) -> RequestBodyStream.Writer {
+        { _ in
+            _ = stream
             return loop.makeSucceededVoidFuture()
         }
     }
@@ -23,8 +22,7 @@ import Testing
         let done: EventLoopFuture<Void> = try await loop.submit {
             let stream = RequestBodyStream(eventLoop: loop)
             released = stream
-            let body = stream.body(contentLength: 3)
-            let future = body.stream(Self.writer(holding: body, on: loop))
+            let future = stream.start(writer: Self.writer(holding: stream, on: loop))
             stream.append(ByteBuffer(string: "abc"))
             if fails { stream.fail(ChannelError.ioOnClosedChannel) } else { stream.end() }
             return future

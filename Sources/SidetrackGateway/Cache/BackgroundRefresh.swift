@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import SidetrackCore
@@ -9,8 +8,8 @@ import SidetrackCore
 ///
 /// The body goes through the same link rewriting as a client's would, so the stored entry is
 /// exactly what a miss would have stored.
-final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
-    typealias Response = Void
+final class BackgroundRefresh: UpstreamResponseDelegate, @unchecked Sendable {
+    private let eventLoop: any EventLoop
 
     private let cache: ResponseCache
     private let guardian: UpstreamGuard
@@ -59,27 +58,24 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
         if let etag = entry.etag { headers.add(name: "if-none-match", value: etag) }
         let refresh = BackgroundRefresh(
             cache: cache, guardian: guardian, probe: probe, entry: entry, key: key, route: route,
-            linkPrefix: services.settings.linkPrefix, publicBase: publicBase, maxBytes: cache.policy.maxEntryBytes)
-        let request: HTTPClient.Request
-        do {
-            request = try HTTPClient.Request(url: endpoint.origin + pathAndQuery, method: .GET, headers: headers, body: nil)
-        } catch {
-            if probe { guardian.cancelProbe(group: route.group) }
-            refresh.finish(with: nil)
-            return true
-        }
-        let client = services.clients.client(for: route.group)
-        let total = services.clients.timeouts(for: route.group).total
+            linkPrefix: services.settings.linkPrefix, publicBase: publicBase, maxBytes: cache.policy.maxEntryBytes,
+            eventLoop: eventLoop)
+        let request = UpstreamRequest(
+            endpoint: endpoint, method: .GET, target: String(pathAndQuery), headers: headers, body: nil)
+        let client = services.clients.client
+        let timeouts = services.clients.timeouts(for: route.group)
         eventLoop.scheduleTask(in: .milliseconds(delay)) {
-            _ = client.execute(request: request, delegate: refresh, eventLoop: .delegate(on: eventLoop), deadline: .now() + total)
+            client.execute(
+                request, delegate: refresh, on: eventLoop, connectTimeout: timeouts.connect, deadline: .now() + timeouts.total)
         }
         return true
     }
 
     private init(
         cache: ResponseCache, guardian: UpstreamGuard, probe: Bool, entry: CachedResponse, key: CacheKey,
-        route: RouteDescriptor, linkPrefix: String, publicBase: String, maxBytes: Int
+        route: RouteDescriptor, linkPrefix: String, publicBase: String, maxBytes: Int, eventLoop: any EventLoop
     ) {
+        self.eventLoop = eventLoop
         self.cache = cache
         self.guardian = guardian
         self.probe = probe
@@ -92,7 +88,7 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
         self.recorder = BodyRecorder(limit: maxBytes, allocator: ByteBufferAllocator(), expected: nil)
     }
 
-    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+    func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void> {
         self.head = head
         if head.status == .ok {
             transformer = try? ResponseBodyTransformer(
@@ -100,15 +96,15 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
                 contentEncoding: head.headers.first(name: "content-encoding"),
                 linkPrefix: linkPrefix, publicBase: publicBase)
         }
-        return task.eventLoop.makeSucceededVoidFuture()
+        return eventLoop.makeSucceededVoidFuture()
     }
 
-    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
         append(buffer, allocator: ByteBufferAllocator())
-        return task.eventLoop.makeSucceededVoidFuture()
+        return eventLoop.makeSucceededVoidFuture()
     }
 
-    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+    func upstreamFinished() {
         guard let head else { return finish(with: nil) }
         guardian.recordOutcome(group: route.group, probe: probe, failed: head.status.code >= 500)
         if head.status == .tooManyRequests {
@@ -130,7 +126,7 @@ final class BackgroundRefresh: HTTPClientResponseDelegate, @unchecked Sendable {
             body: recorder.body, lifetimes: cache.policy.lifetimes(storedAt: now, route: route)))
     }
 
-    func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
+    func upstreamFailed(_ error: any Error) {
         guardian.recordOutcome(group: route.group, probe: probe, failed: true)
         finish(with: nil)
     }

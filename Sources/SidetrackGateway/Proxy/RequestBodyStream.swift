@@ -1,7 +1,6 @@
-import AsyncHTTPClient
 import NIOCore
 
-/// Carries a client's request body to AsyncHTTPClient's `StreamWriter` with back-pressure.
+/// Carries a client's request body to the upstream connection with back-pressure.
 ///
 /// Event-loop confined (the client channel's loop, which is also the upstream request's loop).
 /// Chunks that arrive before the upstream connection is ready queue here; once more than
@@ -9,15 +8,17 @@ import NIOCore
 /// reading from the client socket until the upstream has taken them.
 final class RequestBodyStream: @unchecked Sendable {
     private let eventLoop: any EventLoop
-    private var writer: HTTPClient.Body.StreamWriter?
+    /// Writes one part upstream; its future completes when the connection has taken it.
+    typealias Writer = (ByteBuffer) -> EventLoopFuture<Void>
+    private var writer: Writer?
     private var pending = CircularBuffer<ByteBuffer>()
     private var pendingBytes = 0
     private var inFlightBytes = 0
     private var ended = false
     private var failure: (any Error)?
     private var completed = false
-    /// Created when AsyncHTTPClient asks for the body: a stream that is never sent (the request
-    /// was refused first) must not leave a promise behind.
+    /// Created when the upstream connection asks for the body: a stream that is never sent (the
+    /// request was refused first) must not leave a promise behind.
     private var done: EventLoopPromise<Void>?
     /// Called when the stream has room again, so the handler resumes reading.
     var onWritable: (() -> Void)?
@@ -42,21 +43,19 @@ final class RequestBodyStream: @unchecked Sendable {
 
     var shouldPauseReading: Bool { pendingBytes + inFlightBytes >= Self.highWatermark }
 
-    /// The body for the upstream request; AsyncHTTPClient calls the closure when a connection is ready.
-    func body(contentLength: Int?) -> HTTPClient.Body {
-        .stream(contentLength: contentLength.map(Int64.init)) { writer in
-            self.eventLoop.flatSubmit {
-                // Already failed (client gone, body too large): do not hold the writer (see below).
-                guard !self.completed else {
-                    return self.eventLoop.makeFailedFuture(self.failure ?? ChannelError.ioOnClosedChannel)
-                }
-                let done = self.eventLoop.makePromise(of: Void.self)
-                self.done = done
-                self.writer = writer
-                self.pump()
-                return done.futureResult
-            }
+    /// Starts sending through `writer` (the upstream connection, once it is ready); the future
+    /// completes when the whole body has been written, or fails with the stream.
+    func start(writer: @escaping Writer) -> EventLoopFuture<Void> {
+        eventLoop.preconditionInEventLoop()
+        // Already failed (client gone, body too large): do not hold the writer (see below).
+        guard !completed else {
+            return eventLoop.makeFailedFuture(failure ?? ChannelError.ioOnClosedChannel)
         }
+        let done = eventLoop.makePromise(of: Void.self)
+        self.done = done
+        self.writer = writer
+        pump()
+        return done.futureResult
     }
 
     func append(_ buffer: ByteBuffer) {
@@ -93,7 +92,7 @@ final class RequestBodyStream: @unchecked Sendable {
             let size = buffer.readableBytes
             pendingBytes -= size
             inFlightBytes += size
-            writer.write(.byteBuffer(buffer)).hop(to: eventLoop).whenComplete { result in
+            writer(buffer).whenComplete { result in
                 self.inFlightBytes -= size
                 switch result {
                 case .success:
@@ -110,8 +109,8 @@ final class RequestBodyStream: @unchecked Sendable {
     private func completeIfDone() {
         guard ended, !completed, pending.isEmpty, inFlightBytes == 0 else { return }
         completed = true
-        // The writer holds AsyncHTTPClient's request, whose body closure holds this stream: keeping
-        // it would leak the whole request (task, delegate, exchange, buffers) once per body.
+        // The writer holds the upstream connection, whose call holds this stream: keeping it would
+        // leak the whole request (call, delegate, exchange, buffers) once per body.
         writer = nil
         done?.succeed(())
         done = nil

@@ -1,13 +1,10 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
-/// AsyncHTTPClient's delegate for one attempt of an `UpstreamExchange`. A retry is a new attempt
-/// with a new delegate, so a late callback of an abandoned attempt (a cancelled task reporting
-/// its error, say) is recognised by its number and dropped instead of confusing the next one.
-final class UpstreamAttempt: HTTPClientResponseDelegate, @unchecked Sendable {
-    typealias Response = Void
-
+/// The upstream client's delegate for one attempt of an `UpstreamExchange`. A retry is a new attempt
+/// with a new delegate, so a late callback of an abandoned attempt (a cancelled call reporting its
+/// error, say) is recognised by its number and dropped instead of confusing the next one.
+final class UpstreamAttempt: UpstreamResponseDelegate {
     private let exchange: UpstreamExchange
     let number: Int
 
@@ -18,22 +15,22 @@ final class UpstreamAttempt: HTTPClientResponseDelegate, @unchecked Sendable {
 
     private var isCurrent: Bool { exchange.currentAttempt == number }
 
-    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        guard isCurrent else { return task.eventLoop.makeSucceededVoidFuture() }
+    func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        guard isCurrent else { return exchange.eventLoop.makeSucceededVoidFuture() }
         return exchange.attemptReceivedHead(head)
     }
 
-    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        guard isCurrent else { return task.eventLoop.makeSucceededVoidFuture() }
+    func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        guard isCurrent else { return exchange.eventLoop.makeSucceededVoidFuture() }
         return exchange.attemptReceivedBodyPart(buffer)
     }
 
-    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+    func upstreamFinished() {
         guard isCurrent else { return }
         exchange.attemptFinished()
     }
 
-    func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
+    func upstreamFailed(_ error: any Error) {
         guard isCurrent else { return }
         exchange.attemptFailed(error)
     }

@@ -1,23 +1,20 @@
-import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import SidetrackCore
 import SidetrackObservability
 
-/// Maps what AsyncHTTPClient and NIO throw to the gateway's bounded causes and metric outcomes.
+/// Maps what the upstream client and NIO throw to the gateway's bounded causes and metric outcomes.
 enum UpstreamErrorClassifier {
-    private static let timeouts: [HTTPClientError] = [
-        .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout,
-        .tlsHandshakeTimeout,
-    ]
-
     static func classify(_ error: any Error) -> (GatewayError, UpstreamOutcome) {
         if let error = error as? GatewayError { return (error, .error) }
-        if let clientError = error as? HTTPClientError {
-            if timeouts.contains(clientError) { return (.upstreamTimeout, .timeout) }
-            if clientError == .remoteConnectionClosed || clientError == .cancelled {
-                return (.upstreamUnreachable, .unreachable)
+        if let clientError = error as? UpstreamClientError {
+            switch clientError {
+            case .deadlineExceeded: return (.upstreamTimeout, .timeout)
+            case .remoteConnectionClosed, .cancelled, .shutDown: return (.upstreamUnreachable, .unreachable)
             }
+        }
+        if error is HTTPParserError {
             return (.upstreamProtocol, .error)
         }
         if case ChannelError.connectTimeout = error {
@@ -26,6 +23,7 @@ enum UpstreamErrorClassifier {
         if error is NIOConnectionError || error is IOError || error is ChannelError {
             return (.upstreamUnreachable, .unreachable)
         }
+        // TLS failures (untrusted certificate, handshake): the upstream is not usable from here.
         return (.upstreamUnreachable, .unreachable)
     }
 }

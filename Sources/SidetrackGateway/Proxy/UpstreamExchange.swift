@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import SidetrackCore
@@ -8,13 +7,10 @@ import Tracing
 /// One request's trip upstream (stages 6 and 7) and the streamed answer back to the client
 /// (stage 8): guard checks, a bulkhead slot, the call, retries, and the answer.
 ///
-/// AsyncHTTPClient runs the delegates on the client channel's own event loop (`.delegate(on:)`), so
-/// the state here is event-loop confined. The upstream connection itself may live on another loop:
-/// pinning it too (`.delegateAndChannel(on:)`) makes AsyncHTTPClient 1.x open a throw-away
-/// "overflow" connection for nearly every request instead of reusing its pool, which cost ~10× the
-/// throughput in the pass-through benchmark (docs/benchmarks.md). Back-pressure both ways: a body
-/// part's future completes only when the client socket is writable again; the request body goes
-/// through `RequestBodyStream`.
+/// Event-loop confined: the upstream call runs on a pooled connection of the client channel's own loop
+/// (`UpstreamHTTPClient`), and so do its callbacks. Back-pressure both ways: a body part's future
+/// completes only when the client socket is writable again; the request body goes through
+/// `RequestBodyStream`.
 ///
 /// Each attempt is an `UpstreamAttempt` delegate. Before each one: cooldown, breaker and quota
 /// (`UpstreamGuard.check`), then a bulkhead slot. A failed attempt (connect error, timeout,
@@ -26,7 +22,7 @@ final class UpstreamExchange: @unchecked Sendable {
     private var target: RequestPipeline.UpstreamTarget
     let requestBody: RequestBodyStream?
     private(set) var request: RequestContext
-    private var task: HTTPClient.Task<Void>?
+    private var task: UpstreamCall?
     private var transformer: ResponseBodyTransformer?
     private(set) var headSent = false
     private var finished = false
@@ -78,6 +74,7 @@ final class UpstreamExchange: @unchecked Sendable {
     private var fetchEpoch: UInt64 = 0
 
     private var group: RouteGroup { request.route.group }
+    var eventLoop: any EventLoop { channelContext.eventLoop }
     private var guardian: UpstreamGuard { services.upstreamGuard }
 
     init(context: ChannelHandlerContext, services: GatewayServices, target: RequestPipeline.UpstreamTarget, request: RequestContext) {
@@ -180,7 +177,7 @@ final class UpstreamExchange: @unchecked Sendable {
 
     private func send() {
         guard let head = clientHead, !finished else { return }
-        var body: HTTPClient.Body?
+        var body: UpstreamRequestBody?
         if currentAttempt > 0, let requestBody {
             // A retry: the client's body has been read whole and kept (`retryDelay` checked).
             guard let replay = requestBody.replayableBody else {
@@ -188,23 +185,16 @@ final class UpstreamExchange: @unchecked Sendable {
                 releaseUnusedProbe()
                 return fail(.upstreamUnreachable, outcome: nil)
             }
-            body = .byteBuffer(replay)
+            body = .buffer(replay)
         } else if let requestBody, let shape = target.body {
             switch shape {
-            case .length(let length): body = requestBody.body(contentLength: length)
-            case .chunked: body = requestBody.body(contentLength: nil)
+            case .length(let length): body = .stream(requestBody, length: length)
+            case .chunked: body = .stream(requestBody, length: nil)
             }
         }
-        var upstreamRequest: HTTPClient.Request
-        do {
-            upstreamRequest = try HTTPClient.Request(
-                url: target.endpoint.origin + request.pathAndQuery, method: head.method, headers: upstreamHeaders, body: body)
-        } catch {
-            releaseBulkhead()
-            releaseUnusedProbe()
-            fail(.badRequest("Malformed request target"), outcome: nil)
-            return
-        }
+        var upstreamRequest = UpstreamRequest(
+            endpoint: target.endpoint, method: head.method, target: String(request.pathAndQuery), headers: upstreamHeaders,
+            body: body)
         currentAttempt += 1
         attemptOpen = true
         fetchEpoch = services.cache?.invalidationEpoch ?? 0
@@ -217,12 +207,9 @@ final class UpstreamExchange: @unchecked Sendable {
                 headers: &upstreamRequest.headers)
         }
         let loop = channelContext.eventLoop
-        task = services.clients.client(for: group).execute(
-            request: upstreamRequest,
-            delegate: UpstreamAttempt(exchange: self, number: currentAttempt),
-            eventLoop: .delegate(on: loop),
-            deadline: deadline
-        )
+        task = services.clients.client.execute(
+            upstreamRequest, delegate: UpstreamAttempt(exchange: self, number: currentAttempt), on: loop,
+            connectTimeout: timeouts.connect, deadline: deadline)
         if let firstByte = timeouts.firstByte {
             let exchange = NIOLoopBound(self, eventLoop: loop)
             let attempt = currentAttempt
