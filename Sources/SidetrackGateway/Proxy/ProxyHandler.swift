@@ -256,7 +256,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if case .forwarding(_, let requestEnded) = state {
             state = requestEnded ? .idle : .discardingBody
         }
-        if exchange.mustClose { context?.close(promise: nil) }
+        // A response that must end the connection says `Connection: close`; `RequestSequencer`
+        // closes once it is written (closing here could cut off its unwritten tail).
         resumeReading()
     }
 

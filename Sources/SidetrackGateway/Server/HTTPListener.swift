@@ -46,13 +46,15 @@ final class HTTPListener: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Pipelining and quiescing: `RequestSequencer`, not NIO's handler (it keeps reading).
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true,
+                        withPipeliningAssistance: false,
                         withErrorHandling: false,
                         withOutboundHeaderValidation: true,
                         withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: decoderLimits
                     )
+                    try channel.pipeline.syncOperations.addHandler(RequestSequencer())
                     try channel.pipeline.syncOperations.addHandler(makeHandler())
                 }
             }

@@ -10,6 +10,13 @@ enum RawHTTP {
     }
 
     static func exchange(port: Int, _ bytes: [UInt8], timeout: TimeAmount = .seconds(5)) async throws -> String {
+        try await exchangeReportingClose(port: port, bytes, timeout: timeout).response
+    }
+
+    /// Like `exchange`, and whether the server closed the connection (rather than `timeout` passing).
+    static func exchangeReportingClose(
+        port: Int, _ bytes: [UInt8], timeout: TimeAmount = .seconds(5)
+    ) async throws -> (response: String, peerClosed: Bool) {
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.allowRemoteHalfClosure, value: false)
@@ -22,10 +29,14 @@ enum RawHTTP {
         // huge declared body); a failed write is then expected, not an error.
         try? await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
         let closed = channel.closeFuture
-        let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        let timedOut = NIOLockedValueBox(false)
+        let deadline = channel.eventLoop.scheduleTask(in: timeout) {
+            timedOut.withLockedValue { $0 = true }
+            channel.close(promise: nil)
+        }
         try? await closed.get()
         deadline.cancel()
-        return String(decoding: collector.bytes, as: UTF8.self)
+        return (String(decoding: collector.bytes, as: UTF8.self), !timedOut.withLockedValue { $0 })
     }
 
     private final class Collector: ChannelInboundHandler, Sendable {

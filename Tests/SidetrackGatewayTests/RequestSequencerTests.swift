@@ -1,0 +1,132 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Testing
+@testable import SidetrackGateway
+
+/// `RequestSequencer` on an embedded channel: pipelined requests wait for the response before
+/// them, reading goes on between requests and stops only while a request is held, and quiescing
+/// closes idle connections at once and busy ones after their response.
+@Suite struct RequestSequencerTests {
+    /// Stands in for the proxy handler: records what reaches it and answers when told.
+    final class App: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        var seen: [String] = []
+        var context: ChannelHandlerContext!
+
+        func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head): seen.append("head \(head.uri)")
+            case .body: seen.append("body")
+            case .end: seen.append("end")
+            }
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            seen.append("error")
+        }
+
+        func respond() {
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+
+    /// Counts the `read()` calls that get past the sequencer to the socket.
+    final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = Any
+        var reads = 0
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    private static func setUp() throws -> (EmbeddedChannel, App, ReadCounter) {
+        let app = App()
+        let counter = ReadCounter()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(counter)
+        try channel.pipeline.syncOperations.addHandler(RequestSequencer())
+        try channel.pipeline.syncOperations.addHandler(app)
+        // Embedded channels start inactive; a connected one is what a server has.
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080)).wait()
+        return (channel, app, counter)
+    }
+
+    private static func request(_ channel: EmbeddedChannel, _ uri: String) throws {
+        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: uri)))
+        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+    }
+
+    private static func responseHeads(_ channel: EmbeddedChannel) throws -> [HTTPResponseHead] {
+        var heads: [HTTPResponseHead] = []
+        while let part = try channel.readOutbound(as: HTTPServerResponsePart.self) {
+            if case .head(let head) = part { heads.append(head) }
+        }
+        return heads
+    }
+
+    @Test func aPipelinedRequestWaitsForTheResponseBeforeIt() throws {
+        let (channel, app, _) = try Self.setUp()
+        try Self.request(channel, "/first")
+        try Self.request(channel, "/second")
+        #expect(app.seen == ["head /first", "end"])
+        app.respond()
+        #expect(app.seen == ["head /first", "end", "head /second", "end"])
+        app.respond()
+        #expect(try Self.responseHeads(channel).count == 2)
+        _ = try channel.finish()
+    }
+
+    @Test func readingGoesOnWhileAResponseIsPendingAndStopsOnlyWhileARequestIsHeld() throws {
+        let (channel, app, counter) = try Self.setUp()
+        try Self.request(channel, "/first")
+        channel.read()
+        // A request in progress does not stop reading (NIO's pipelining handler would).
+        #expect(counter.reads == 1)
+        try Self.request(channel, "/second")
+        channel.read()
+        // The second request is held: no more reading until it is passed on.
+        #expect(counter.reads == 1)
+        app.respond()
+        #expect(counter.reads == 2)
+        #expect(app.seen.last == "end")
+        _ = try channel.finish()
+    }
+
+    @Test func aMalformedPipelinedRequestIsReportedAfterTheResponseBeforeIt() throws {
+        let (channel, app, _) = try Self.setUp()
+        try Self.request(channel, "/first")
+        channel.pipeline.fireErrorCaught(HTTPParserError.invalidMethod)
+        #expect(app.seen == ["head /first", "end"])
+        app.respond()
+        #expect(app.seen == ["head /first", "end", "error"])
+        _ = try channel.finish()
+    }
+
+    @Test func quiescingClosesAnIdleConnectionAtOnce() throws {
+        let (channel, _, _) = try Self.setUp()
+        #expect(channel.isActive)
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(!channel.isActive)
+    }
+
+    @Test func quiescingClosesABusyConnectionAfterItsResponse() throws {
+        let (channel, app, _) = try Self.setUp()
+        try Self.request(channel, "/first")
+        try Self.request(channel, "/second")
+        channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        #expect(channel.isActive)
+        app.respond()
+        let heads = try Self.responseHeads(channel)
+        #expect(heads.count == 1)
+        #expect(heads.first?.headers.first(name: "connection") == "close")
+        // The held request is dropped, not served after the close.
+        #expect(app.seen == ["head /first", "end"])
+        #expect(!channel.isActive)
+    }
+}
