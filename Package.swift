@@ -6,7 +6,7 @@ import PackageDescription
 // - SidetrackConfig: configuration model, YAML/env/flag layering and validation.
 // - SidetrackObservability: Prometheus registry, JSON logging, process metrics.
 // - SidetrackEmulator: the built-in fake Spotify (NIO), for tests, demos and benchmarks.
-// - SidetrackGateway: the data plane and admin listener (NIO + AsyncHTTPClient + lifecycle).
+// - SidetrackGateway: the data plane and admin listener (NIO, its own upstream client, lifecycle).
 // - sidetrack: the command-line entry point.
 let package = Package(
     name: "sidetrack",
@@ -89,7 +89,6 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

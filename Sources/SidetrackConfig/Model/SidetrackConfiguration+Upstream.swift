@@ -12,8 +12,8 @@ extension SidetrackConfiguration {
         public var requestTimeout: Duration
         /// How long a pooled keep-alive connection may sit unused. Default 60 s. Max 1 h.
         public var idleTimeout: Duration
-        /// Connection pool size per upstream host, 1…1024. Default 64: AsyncHTTPClient's soft
-        /// limit of 8 queues requests under load.
+        /// Connection pool size per upstream host, 1…1024, split over the event loops. Default 64:
+        /// 8 would queue requests under load.
         public var maxConnectionsPerHost: Int
         /// Extra PEM CA bundle to trust (for a TLS-intercepting egress proxy or a test upstream).
         /// Must exist and be readable. Default `nil`: the system trust store.
