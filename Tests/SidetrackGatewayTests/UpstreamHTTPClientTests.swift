@@ -17,6 +17,8 @@ import Testing
         var error: (any Error)?
         /// A body part or the end came while the previous part's future was still pending.
         var overlapped = false
+        /// `upstreamPartsDelivered` calls.
+        var deliveries = 0
     }
 
     final class Recorder: UpstreamResponseDelegate, @unchecked Sendable {
@@ -32,15 +34,15 @@ import Testing
             done = loop.makePromise()
         }
 
-        func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void>? {
             outcome.status = head.status
-            return loop.makeSucceededVoidFuture()
+            return nil
         }
 
-        func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void>? {
             if outstanding { outcome.overlapped = true }
             outcome.body += String(buffer: buffer)
-            guard holdsParts else { return loop.makeSucceededVoidFuture() }
+            guard holdsParts else { return nil }
             // Like a slow client socket: the part is taken a little later.
             outstanding = true
             let promise = loop.makePromise(of: Void.self)
@@ -50,6 +52,10 @@ import Testing
                 promise.succeed(())
             }
             return promise.futureResult
+        }
+
+        func upstreamPartsDelivered() {
+            outcome.deliveries += 1
         }
 
         func upstreamFinished() {
@@ -202,6 +208,8 @@ import Testing
             #expect(outcome.status == .ok)
             #expect(outcome.body == "part0part1part2part3part4")
             #expect(!outcome.overlapped)
+            // Parts held back are followed by a flush point of their own.
+            #expect(outcome.deliveries >= 1)
         }
     }
 

@@ -88,7 +88,7 @@ final class BackgroundRefresh: UpstreamResponseDelegate, @unchecked Sendable {
         self.recorder = BodyRecorder(limit: maxBytes, allocator: ByteBufferAllocator(), expected: nil)
     }
 
-    func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+    func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void>? {
         self.head = head
         if head.status == .ok {
             transformer = try? ResponseBodyTransformer(
@@ -96,13 +96,15 @@ final class BackgroundRefresh: UpstreamResponseDelegate, @unchecked Sendable {
                 contentEncoding: head.headers.first(name: "content-encoding"),
                 linkPrefix: linkPrefix, publicBase: publicBase)
         }
-        return eventLoop.makeSucceededVoidFuture()
+        return nil
     }
 
-    func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void>? {
         append(buffer, allocator: ByteBufferAllocator())
-        return eventLoop.makeSucceededVoidFuture()
+        return nil
     }
+
+    func upstreamPartsDelivered() {}
 
     func upstreamFinished() {
         guard let head else { return finish(with: nil) }

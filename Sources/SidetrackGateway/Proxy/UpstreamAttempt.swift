@@ -15,14 +15,19 @@ final class UpstreamAttempt: UpstreamResponseDelegate {
 
     private var isCurrent: Bool { exchange.currentAttempt == number }
 
-    func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        guard isCurrent else { return exchange.eventLoop.makeSucceededVoidFuture() }
+    func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void>? {
+        guard isCurrent else { return nil }
         return exchange.attemptReceivedHead(head)
     }
 
-    func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        guard isCurrent else { return exchange.eventLoop.makeSucceededVoidFuture() }
+    func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void>? {
+        guard isCurrent else { return nil }
         return exchange.attemptReceivedBodyPart(buffer)
+    }
+
+    func upstreamPartsDelivered() {
+        guard isCurrent else { return }
+        exchange.flushWritten()
     }
 
     func upstreamFinished() {

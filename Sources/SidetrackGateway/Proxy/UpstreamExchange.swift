@@ -27,8 +27,8 @@ final class UpstreamExchange: @unchecked Sendable {
     private(set) var headSent = false
     private var finished = false
     private var writablePromise: EventLoopPromise<Void>?
-    /// A flush of streamed body parts is queued on the loop (see `flushSoon`).
-    private var flushQueued = false
+    /// Head or body parts written to the client and not flushed yet (see `flushWritten`).
+    private var unflushed = false
     /// Called once, when the response is complete or has failed.
     var onComplete: ((UpstreamExchange) -> Void)?
     /// True when the client connection must be closed after this response.
@@ -261,9 +261,9 @@ final class UpstreamExchange: @unchecked Sendable {
 
     // MARK: - Attempt callbacks (stage 8: respond)
 
-    func attemptReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+    func attemptReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void>? {
         firstByteTimer?.cancel()
-        guard !finished else { return channelContext.eventLoop.makeSucceededVoidFuture() }
+        guard !finished else { return nil }
         let now = services.now()
         let status = Int(head.status.code)
         request.upstreamStatus = status
@@ -272,17 +272,17 @@ final class UpstreamExchange: @unchecked Sendable {
         if status == 429 { tooManyRequestsBody = [] }
         if let delay = retryDelay(after: .status(status)) {
             mode = .retrying(.status(status), delayMillis: delay)
-            return channelContext.eventLoop.makeSucceededVoidFuture()
+            return nil
         }
         mode = .streaming
         if let cache = target.cache {
             if head.status == .notModified, let entry = cache.revalidating {
                 mode = .revalidated(entry)
-                return channelContext.eventLoop.makeSucceededVoidFuture()
+                return nil
             }
             if status >= 500, let entry = cache.fallback {
                 mode = .fallback(entry)
-                return channelContext.eventLoop.makeSucceededVoidFuture()
+                return nil
             }
             if !request.isHead, CachePolicy.isStorable(status: status), let policy = services.cache?.policy {
                 recorder = BodyRecorder(
@@ -322,14 +322,15 @@ final class UpstreamExchange: @unchecked Sendable {
         headSent = true
         let clientHead = HTTPResponseHead(version: request.version, status: responseStatus, headers: headers)
         channelContext.write(NIOAny(HTTPServerResponsePart.head(clientHead)), promise: nil)
-        return channelContext.eventLoop.makeSucceededVoidFuture()
+        unflushed = true
+        return nil
     }
 
-    func attemptReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+    func attemptReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void>? {
         if tooManyRequestsBody != nil, tooManyRequestsBody!.count < Self.maxKeptErrorBody {
             tooManyRequestsBody!.append(contentsOf: buffer.readableBytesView.prefix(Self.maxKeptErrorBody - tooManyRequestsBody!.count))
         }
-        guard !finished, case .streaming = mode else { return channelContext.eventLoop.makeSucceededVoidFuture() }
+        guard !finished, case .streaming = mode else { return nil }
         if let transformer {
             do {
                 for chunk in try transformer.transform(buffer, allocator: channelContext.channel.allocator) {
@@ -342,12 +343,14 @@ final class UpstreamExchange: @unchecked Sendable {
         } else {
             writeBody(buffer)
         }
-        flushSoon()
         if channelContext.channel.isWritable {
-            return channelContext.eventLoop.makeSucceededVoidFuture()
+            return nil
         }
+        // Full: take the next part once the socket drains, and flush what is queued (the promise
+        // first: the flush itself may make the channel writable again).
         let promise = channelContext.eventLoop.makePromise(of: Void.self)
         writablePromise = promise
+        flushWritten()
         return promise.futureResult
     }
 
@@ -386,6 +389,7 @@ final class UpstreamExchange: @unchecked Sendable {
         // client has the whole answer, its next request — on any connection — sees the cache
         // as this answer left it.
         afterUpstreamAnswer()
+        unflushed = false
         channelContext.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
         onComplete?(self)
     }
@@ -581,18 +585,13 @@ final class UpstreamExchange: @unchecked Sendable {
 
     // MARK: - Helpers
 
-    /// Flushes body parts after the current loop tick instead of after each part: a small answer's
-    /// last part and its end usually arrive in one read, and the end's `writeAndFlush` then sends
-    /// head, body and end in one system call (a flush per part cost a second `write` per request).
-    /// A long stream is still flushed once per tick, so the client sees progress.
-    private func flushSoon() {
-        guard !flushQueued else { return }
-        flushQueued = true
-        let exchange = NIOLoopBound(self, eventLoop: channelContext.eventLoop)
-        channelContext.eventLoop.execute {
-            exchange.value.flushQueued = false
-            exchange.value.channelContext.flush()
-        }
+    /// Flushes the parts written since the last flush. The upstream connection calls this once the
+    /// parts of a socket read are handed over, so a small answer's head, body and end (which
+    /// usually arrive in one read) leave in one `writev`, and a long stream is flushed once per read.
+    func flushWritten() {
+        guard unflushed else { return }
+        unflushed = false
+        channelContext.flush()
     }
 
     private func writeBody(_ buffer: ByteBuffer) {
@@ -600,6 +599,7 @@ final class UpstreamExchange: @unchecked Sendable {
         guard !suppressBody else { return }
         request.bytesOut += buffer.readableBytes
         channelContext.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        unflushed = true
     }
 
     /// Ends the exchange with a gateway error: a Spotify-format error response if nothing was sent

@@ -4,11 +4,12 @@ import NIOCore
 ///
 /// Event-loop confined (the caller's loop, which is also the connection's: no hops). The caller
 /// keeps it to `cancel()`; the pool keeps it while it waits; the connection while it runs.
-final class UpstreamCall: @unchecked Sendable {
+final class UpstreamCall: NIOScheduledCallbackHandler, @unchecked Sendable {
     let request: UpstreamRequest
     let connectTimeout: TimeAmount
     private(set) var delegate: (any UpstreamResponseDelegate)?
-    private var deadlineTimer: Scheduled<Void>?
+    /// A scheduled callback, not a `scheduleTask`: no promise, future or closure per call.
+    private var deadlineTimer: NIOScheduledCallback?
     fileprivate(set) var isDone = false
     /// Where the call is: in a pool's queue, or on a connection.
     var waitingIn: UpstreamConnectionPool.Endpoint?
@@ -23,8 +24,12 @@ final class UpstreamCall: @unchecked Sendable {
     }
 
     func startDeadline(_ deadline: NIODeadline, on loop: any EventLoop) {
-        let call = NIOLoopBound(self, eventLoop: loop)
-        deadlineTimer = loop.scheduleTask(deadline: deadline) { call.value.fail(UpstreamClientError.deadlineExceeded) }
+        deadlineTimer = try? loop.scheduleCallback(at: deadline, handler: self)
+    }
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        deadlineTimer = nil
+        fail(UpstreamClientError.deadlineExceeded)
     }
 
     /// Stops the call; the delegate hears `cancelled` (synchronously) unless it already finished.
@@ -38,6 +43,7 @@ final class UpstreamCall: @unchecked Sendable {
         guard !isDone else { return }
         isDone = true
         deadlineTimer?.cancel()
+        deadlineTimer = nil
         waitingIn?.remove(self)
         waitingIn = nil
         let connection = runningOn
@@ -53,6 +59,7 @@ final class UpstreamCall: @unchecked Sendable {
         guard !isDone else { return }
         isDone = true
         deadlineTimer?.cancel()
+        deadlineTimer = nil
         runningOn = nil
         let delegate = self.delegate
         self.delegate = nil

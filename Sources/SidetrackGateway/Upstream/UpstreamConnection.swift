@@ -28,8 +28,11 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
     private var awaitingDelegate = false
     private var delivering = false
     private var readHeld = false
+    /// Head or body parts went to the delegate since it last heard `upstreamPartsDelivered`.
+    private var deliveredParts = false
     private var failure: (any Error)?
-    var idleTimer: Scheduled<Void>?
+    /// When it was last parked in its pool.
+    var idleSince = NIODeadline.uptimeNanoseconds(0)
 
     init(endpoint: UpstreamConnectionPool.Endpoint) {
         self.endpoint = endpoint
@@ -45,14 +48,13 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
 
     /// Sends `call`'s request and delivers its answer.
     func run(_ call: UpstreamCall) {
-        idleTimer?.cancel()
-        idleTimer = nil
         self.call = call
         call.runningOn = self
         responseStarted = false
         requestEnded = false
         keepAlive = true
         failure = nil
+        deliveredParts = false
         guard let context, isUsable else { return connectionLost() }
         let request = call.request
         var headers = request.headers
@@ -142,11 +144,11 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
             switch part {
             case .head(let head):
                 keepAlive = head.isKeepAlive
-                awaitingDelegate = true
-                delegate.upstreamReceivedHead(head).whenComplete { self.delegateAnswered($0, for: call) }
+                deliveredParts = true
+                if let future = delegate.upstreamReceivedHead(head) { waitFor(future, for: call) }
             case .body(let buffer):
-                awaitingDelegate = true
-                delegate.upstreamReceivedBodyPart(buffer).whenComplete { self.delegateAnswered($0, for: call) }
+                deliveredParts = true
+                if let future = delegate.upstreamReceivedBodyPart(buffer) { waitFor(future, for: call) }
             case .end:
                 complete(call)
             }
@@ -157,18 +159,40 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
         }
     }
 
+    /// The next event waits for `future` (which may already be complete: then it goes on at once).
+    private func waitFor(_ future: EventLoopFuture<Void>, for call: UpstreamCall) {
+        awaitingDelegate = true
+        future.whenComplete { self.delegateAnswered($0, for: call) }
+    }
+
     private func delegateAnswered(_ result: Result<Void, any Error>, for call: UpstreamCall) {
         guard self.call === call else { return }
         awaitingDelegate = false
         switch result {
-        case .success: deliver()
-        case .failure(let error): call.fail(error)
+        case .success:
+            deliver()
+            // Outside a socket read (the parts were held back): flush now, not at read complete.
+            if !delivering { partsDelivered() }
+        case .failure(let error):
+            call.fail(error)
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        partsDelivered()
+        context.fireChannelReadComplete()
+    }
+
+    private func partsDelivered() {
+        guard deliveredParts else { return }
+        deliveredParts = false
+        call?.delegate?.upstreamPartsDelivered()
     }
 
     /// The answer is complete: back to the pool when the connection can carry another exchange.
     private func complete(_ call: UpstreamCall) {
         self.call = nil
+        deliveredParts = false
         call.runningOn = nil
         served += 1
         pending.removeAll()
@@ -212,8 +236,6 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
 
     func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
-        idleTimer?.cancel()
-        idleTimer = nil
         endpoint.connectionClosed(self)
         if call != nil {
             // An answer delimited by the close itself has its end queued: let it be delivered.

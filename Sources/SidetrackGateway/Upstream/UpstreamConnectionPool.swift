@@ -49,7 +49,11 @@ final class UpstreamConnectionPool: @unchecked Sendable {
         /// `Host` header value: the host, with the port when it is not the scheme's default.
         let hostHeader: String
         private unowned let pool: UpstreamConnectionPool
+        /// Parked connections, oldest first; reused newest first (the oldest idle out).
         private var idle: [UpstreamConnection] = []
+        /// One timer per origin closes connections idle past `idleTimeout` (a timer per parked
+        /// connection cost a scheduled task per request).
+        private var sweep: Scheduled<Void>?
         private var open = 0
         private var waiters = CircularBuffer<UpstreamCall>()
         private var connections: [ObjectIdentifier: UpstreamConnection] = [:]
@@ -104,6 +108,8 @@ final class UpstreamConnectionPool: @unchecked Sendable {
                 call.waitingIn = nil
                 call.fail(UpstreamClientError.shutDown)
             }
+            sweep?.cancel()
+            sweep = nil
             for connection in connections.values { connection.close() }
         }
 
@@ -114,8 +120,24 @@ final class UpstreamConnectionPool: @unchecked Sendable {
         }
 
         private func park(_ connection: UpstreamConnection) {
+            connection.idleSince = .now()
             idle.append(connection)
-            connection.idleTimer = loop.scheduleTask(in: pool.idleTimeout) { connection.close() }
+            if sweep == nil { scheduleSweep(at: connection.idleSince + pool.idleTimeout) }
+        }
+
+        private func scheduleSweep(at deadline: NIODeadline) {
+            let endpoint = NIOLoopBound(self, eventLoop: loop)
+            sweep = loop.scheduleTask(deadline: deadline) { endpoint.value.closeExpired() }
+        }
+
+        private func closeExpired() {
+            sweep = nil
+            let now = NIODeadline.now()
+            while let oldest = idle.first, oldest.idleSince + pool.idleTimeout <= now {
+                idle.removeFirst()
+                oldest.close()
+            }
+            if let oldest = idle.first { scheduleSweep(at: oldest.idleSince + pool.idleTimeout) }
         }
 
         /// Opens a connection with `call`'s connect timeout; it serves whoever waits when it is ready.

@@ -20,13 +20,16 @@ enum UpstreamRequestBody {
     case stream(RequestBodyStream, length: Int?)
 }
 
-/// Receives one call's answer, on the loop the call was made on, one event at a time: the next
-/// event comes only once the future of the previous one has completed (back-pressure: a body part's
-/// future completes when the client socket can take more), and exactly one of `finished`/`failed`
-/// ends the call.
+/// Receives one call's answer, on the loop the call was made on, one event at a time. A part
+/// handler returns nil when it has taken the part (the next one may follow at once) or a future
+/// the next event waits for (back-pressure: e.g. until the client socket can take more); exactly
+/// one of `finished`/`failed` ends the call.
 protocol UpstreamResponseDelegate: AnyObject {
-    func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void>
-    func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void>
+    func upstreamReceivedHead(_ head: HTTPResponseHead) -> EventLoopFuture<Void>?
+    func upstreamReceivedBodyPart(_ buffer: ByteBuffer) -> EventLoopFuture<Void>?
+    /// The parts of one socket read (or of one held-back batch) have been handed over: the moment
+    /// to flush what was written for them, so a small answer leaves in one `writev`.
+    func upstreamPartsDelivered()
     func upstreamFinished()
     func upstreamFailed(_ error: any Error)
 }
