@@ -5,7 +5,7 @@ import NIOHTTP1
 /// Requests are small and rare, so it simply answers at the head and ignores any body.
 final class AdminHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = ResponsePart
 
     private let endpoints: LocalEndpoints
     private let cacheAdmin: CacheAdmin

@@ -3,42 +3,33 @@ import NIOHTTP1
 import SidetrackObservability
 
 extension ChannelHandlerContext {
-    /// Writes a stored answer: its headers plus this request's `X-Request-ID`, `X-Cache` and `Age`;
-    /// a `304` without body when the client's `If-None-Match` matched. Records what was sent
-    /// (cache label, status, body bytes) in `request`, for stage 9.
+    /// Writes a stored answer, flushed: its headers plus this request's `X-Request-ID`, `X-Cache`
+    /// and `Age`; a `304` without body when the client's `If-None-Match` matched. Records what was
+    /// sent (cache label, status, body bytes) in `request`, for stage 9.
+    ///
+    /// The head goes straight into bytes (`ResponseHeadWriter`) from the entry's shared headers: a hit
+    /// copies no `HTTPHeaders`, and the body is a slice of the stored buffer.
     func writeCached(
         _ entry: CachedResponse, label: CacheLabel, notModified: Bool, request: inout RequestContext,
         keepAlive: Bool, now: Int64
     ) {
-        let version = request.version
-        let isHead = request.isHead
-        var headers = entry.headers
-        headers.add(name: "x-request-id", value: request.requestID)
-        headers.addTraceResponse(for: request)
-        headers.add(name: "x-cache", value: label.headerValue)
-        headers.add(name: "age", value: String(entry.lifetimes.age(at: now)))
         let status: HTTPResponseStatus = notModified ? .notModified : entry.status
-        if notModified {
-            headers.remove(name: "content-encoding")
-            headers.remove(name: "content-type")
-        } else {
-            headers.add(name: "content-length", value: String(entry.body.readableBytes))
+        var writer = ResponseHeadWriter(version: request.version, status: status, allocator: channel.allocator)
+        for (name, value) in entry.headers {
+            // A 304 describes the stored representation without sending it.
+            if notModified, CachedResponse.isRepresentationHeader(name) { continue }
+            writer.add(name: name, value: value)
         }
-        if !keepAlive { headers.add(name: "connection", value: "close") }
-        write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
-        let sendsBody = !isHead && !notModified && entry.body.readableBytes > 0
-        if sendsBody {
-            write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(entry.body))), promise: nil)
-        }
-        if keepAlive {
-            // No promise: a future per hit (allocated, completed, released) that nobody reads.
-            writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
-        } else {
-            let context = NIOLoopBound(self, eventLoop: eventLoop)
-            writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
-                context.value.close(promise: nil)
-            }
-        }
+        writer.add("x-request-id", value: request.requestID)
+        if let traceResponse = request.traceResponseValue { writer.add("traceresponse", value: traceResponse) }
+        writer.add("x-cache", value: label.headerValue)
+        writer.add("age", value: Int(entry.lifetimes.age(at: now)))
+        if !notModified { writer.add("content-length", value: entry.body.readableBytes) }
+        if !keepAlive { writer.add("connection", value: "close") }
+        let sendsBody = !request.isHead && !notModified && entry.body.readableBytes > 0
+        writeAndFlush(
+            NIOAny(ResponsePart.whole(head: writer.finish(), body: sendsBody ? entry.body : nil, closes: !keepAlive)),
+            promise: nil)
         request.cache = label
         request.status = Int(status.code)
         request.bytesOut = sendsBody ? entry.body.readableBytes : 0

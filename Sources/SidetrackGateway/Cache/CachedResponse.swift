@@ -84,6 +84,14 @@ final class CachedResponse: Sendable {
         return kept
     }
 
+    /// Headers that describe the body itself, left out of a `304` (it sends no body).
+    static func isRepresentationHeader(_ name: String) -> Bool {
+        let count = name.utf8.count
+        guard count == 12 || count == 16 else { return false }
+        let lowered = name.lowercased()
+        return lowered == "content-type" || lowered == "content-encoding"
+    }
+
     /// Whether a client's `If-None-Match` names this entry's ETag.
     func matches(ifNoneMatch values: [String]) -> Bool {
         ETagMatching.matches(etag, ifNoneMatch: values)

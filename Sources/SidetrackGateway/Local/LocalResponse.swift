@@ -34,27 +34,32 @@ struct LocalResponse: Sendable {
 }
 
 extension ChannelHandlerContext {
-    /// Writes a whole local response; `keepAlive: false` adds `Connection: close` and closes after the write.
+    /// Writes a whole local response (a `ResponsePart`), flushed; `keepAlive: false` adds
+    /// `Connection: close`, and `RequestSequencer` closes the connection once it is written.
+    /// `extraHeaders` go after the response's own (`X-Request-ID`, `traceresponse`).
     func writeLocal(
         _ response: LocalResponse,
         version: HTTPVersion,
         isHead: Bool,
         keepAlive: Bool,
-        extraHeaders: HTTPHeaders = [:]
+        requestID: String? = nil,
+        traceResponse: String? = nil
     ) {
-        var headers = response.headers
-        headers.add(contentsOf: extraHeaders)
-        headers.replaceOrAdd(name: "content-length", value: String(response.body.count))
-        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
-        let head = HTTPResponseHead(version: version, status: response.status, headers: headers)
-        write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
-        if !isHead && !response.body.isEmpty {
-            write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
+        var writer = ResponseHeadWriter(version: version, status: response.status, allocator: channel.allocator)
+        for (name, value) in response.headers where !Self.isFramedBySidetrack(name) {
+            writer.add(name: name, value: value)
         }
-        let done = writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
-        if !keepAlive {
-            let context = NIOLoopBound(self, eventLoop: eventLoop)
-            done.whenComplete { _ in context.value.close(promise: nil) }
-        }
+        if let requestID { writer.add("x-request-id", value: requestID) }
+        if let traceResponse { writer.add("traceresponse", value: traceResponse) }
+        writer.add("content-length", value: response.body.count)
+        if !keepAlive { writer.add("connection", value: "close") }
+        let body = isHead || response.body.isEmpty ? nil : channel.allocator.buffer(bytes: response.body)
+        writeAndFlush(NIOAny(ResponsePart.whole(head: writer.finish(), body: body, closes: !keepAlive)), promise: nil)
+    }
+
+    /// Fields `writeLocal` writes itself.
+    private static func isFramedBySidetrack(_ name: String) -> Bool {
+        name.utf8.count == 14 && name.lowercased() == "content-length"
+            || name.utf8.count == 10 && name.lowercased() == "connection"
     }
 }

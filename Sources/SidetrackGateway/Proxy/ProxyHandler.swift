@@ -8,12 +8,12 @@ import Tracing
 /// The proxy listener's per-connection handler: moves bytes between the client socket and the
 /// stages in `RequestPipeline`. Runs entirely on the connection's event loop.
 ///
-/// Requests on one connection are handled one at a time (`HTTPServerPipelineHandler`, in front of
-/// this one, holds pipelined requests back until the previous response has ended).
+/// Requests on one connection are handled one at a time (`RequestSequencer`, in front of this one,
+/// holds pipelined requests back until the previous response has ended, and encodes responses).
 final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ResponsePart
+    typealias OutboundOut = ResponsePart
 
     private enum State {
         case idle
@@ -123,11 +123,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             request.status = Int(response.status.code)
             request.bytesOut = response.body.count
             request.errorLabel = response.errorLabel
-            var extraHeaders: HTTPHeaders = ["x-request-id": request.requestID]
-            extraHeaders.addTraceResponse(for: request)
             context.writeLocal(
                 response, version: head.version, isHead: head.method == .HEAD, keepAlive: keepAlive,
-                extraHeaders: extraHeaders)
+                requestID: request.requestID, traceResponse: request.traceResponseValue)
             finish(request, observed: observed)
         case .forward(let target):
             forward(head, request: request, target: target, context: context, requestEnded: requestEnded)
@@ -349,7 +347,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         services.state.requestStarted()
         services.metrics.requestStarted()
         context.writeLocal(
-            response, version: .http1_1, isHead: false, keepAlive: false, extraHeaders: ["x-request-id": request.requestID])
+            response, version: .http1_1, isHead: false, keepAlive: false, requestID: request.requestID)
         finish(request, observed: true)
     }
 }

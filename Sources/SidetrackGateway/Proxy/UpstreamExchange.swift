@@ -321,7 +321,7 @@ final class UpstreamExchange: @unchecked Sendable {
         request.status = Int(responseStatus.code)
         headSent = true
         let clientHead = HTTPResponseHead(version: request.version, status: responseStatus, headers: headers)
-        channelContext.write(NIOAny(HTTPServerResponsePart.head(clientHead)), promise: nil)
+        channelContext.write(NIOAny(ResponsePart.head(clientHead)), promise: nil)
         unflushed = true
         return nil
     }
@@ -390,7 +390,7 @@ final class UpstreamExchange: @unchecked Sendable {
         // as this answer left it.
         afterUpstreamAnswer()
         unflushed = false
-        channelContext.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        channelContext.writeAndFlush(NIOAny(ResponsePart.end), promise: nil)
         onComplete?(self)
     }
 
@@ -598,7 +598,7 @@ final class UpstreamExchange: @unchecked Sendable {
         recorder?.append(buffer)
         guard !suppressBody else { return }
         request.bytesOut += buffer.readableBytes
-        channelContext.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        channelContext.write(NIOAny(ResponsePart.body(.byteBuffer(buffer))), promise: nil)
         unflushed = true
     }
 
@@ -621,11 +621,10 @@ final class UpstreamExchange: @unchecked Sendable {
             request.status = Int(response.status.code)
             request.bytesOut = response.body.count
             mustClose = mustClose || !request.keepAlive
-            var headers = extraHeaders
-            headers.add(name: "x-request-id", value: request.requestID)
-            headers.addTraceResponse(for: request)
+            response.headers.add(contentsOf: extraHeaders)
             channelContext.writeLocal(
-                response, version: request.version, isHead: request.isHead, keepAlive: !mustClose, extraHeaders: headers)
+                response, version: request.version, isHead: request.isHead, keepAlive: !mustClose,
+                requestID: request.requestID, traceResponse: request.traceResponseValue)
         }
         onComplete?(self)
     }

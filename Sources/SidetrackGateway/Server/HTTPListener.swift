@@ -46,14 +46,11 @@ final class HTTPListener: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Pipelining and quiescing: `RequestSequencer`, not NIO's handler (it keeps reading).
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,
-                        withErrorHandling: false,
-                        withOutboundHeaderValidation: true,
-                        withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: decoderLimits
-                    )
+                    // NIO's request decoder; then `RequestSequencer` for pipelining, quiescing and
+                    // encoding the responses (in place of NIO's response encoder, header validator
+                    // and pipelining handler).
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
                     try channel.pipeline.syncOperations.addHandler(RequestSequencer())
                     try channel.pipeline.syncOperations.addHandler(makeHandler())
                 }

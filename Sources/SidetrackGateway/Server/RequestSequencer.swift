@@ -13,12 +13,16 @@ import NIOHTTP1
 /// It also closes the connection after a response that says so (`Connection: close`, or HTTP/1.0
 /// without keep-alive), once that response is written, and drops whatever the client sent after.
 ///
-/// Sits between the HTTP decoder and the proxy handler: requests in, responses out.
+/// And it encodes the responses (`ResponseEncoder`): it knows which request each one answers, which
+/// is what framing needs (no body for `HEAD`), so NIO's response encoder and header validator are
+/// not in the pipeline at all.
+///
+/// Sits between the HTTP decoder and the proxy handler: requests in, responses out as bytes.
 final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ResponsePart
+    typealias OutboundOut = IOData
 
     private enum Held {
         case part(HTTPServerRequestPart)
@@ -39,6 +43,12 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
     /// The response going out announced the connection's end.
     private var closeAfterResponse = false
     private var closing = false
+    /// The method of the request being answered (`GET` when the answer has no request, as a 400
+    /// for bytes that never parsed into one).
+    private var method = HTTPMethod.GET
+    private var encoder = ResponseEncoder()
+    /// An invalid head was refused: the connection is closing and nothing more is written.
+    private var failed = false
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closing else { return }
@@ -54,9 +64,10 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func pass(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
-        case .head:
+        case .head(let head):
             requestOpen = true
             responseOpen = true
+            method = head.method
         case .body:
             break
         case .end:
@@ -75,27 +86,57 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard !failed else {
+            promise?.fail(ResponseEncoder.Failure.invalidHead)
+            return
+        }
         switch unwrapOutboundIn(data) {
-        case .head(var head) where quiescing && head.status.code >= 200:
-            head.headers.replaceOrAdd(name: "connection", value: "close")
-            closeAfterResponse = true
-            context.write(wrapOutboundOut(.head(head)), promise: promise)
-        case .head(let head):
-            if head.status.code >= 200, !head.isKeepAlive { closeAfterResponse = true }
-            context.write(data, promise: promise)
-        case .body:
-            context.write(data, promise: promise)
-        case .end:
-            responseOpen = false
-            if closeAfterResponse || (quiescing && !requestOpen) {
-                closing = true
-                held.removeAll()
-                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                context.write(data).flatMap { bound.value.close() }.cascade(to: promise)
-                return
+        case .head(var head) where head.status.code >= 200:
+            if quiescing {
+                head.headers.replaceOrAdd(name: "connection", value: "close")
+                closeAfterResponse = true
+            } else if !head.isKeepAlive {
+                closeAfterResponse = true
             }
-            context.write(data, promise: promise)
+            encode(.head(head), context: context, promise: promise)
+        case .whole(var head, let body, let closes):
+            if quiescing, !closes { head = ResponseHeadWriter.closing(head) }
+            if quiescing || closes { closeAfterResponse = true }
+            endResponse(.whole(head: head, body: body, closes: true), context: context, promise: promise)
+        case .end:
+            endResponse(.end, context: context, promise: promise)
+        case let part:
+            encode(part, context: context, promise: promise)
+        }
+    }
+
+    /// Writes the last part of a response; then closes if the response said so, or passes on what
+    /// was held back. When closing, `promise` completes once the connection is closed.
+    private func endResponse(_ part: ResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        responseOpen = false
+        guard closeAfterResponse || (quiescing && !requestOpen) else {
+            encode(part, context: context, promise: promise)
+            method = .GET
             passHeld(context)
+            return
+        }
+        closing = true
+        held.removeAll()
+        let written = context.eventLoop.makePromise(of: Void.self)
+        encode(part, context: context, promise: written)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        written.futureResult.flatMap { bound.value.close() }.cascade(to: promise)
+    }
+
+    private func encode(_ part: ResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        do {
+            try encoder.write(part, method: method, context: context, promise: promise)
+        } catch {
+            promise?.fail(error)
+            // A head that cannot be sent safely (a field with CR/LF, say): the client gets nothing
+            // more on this connection rather than a split or truncated response.
+            failed = true
+            close(context)
         }
     }
 

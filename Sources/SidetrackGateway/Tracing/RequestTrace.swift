@@ -30,7 +30,15 @@ extension HTTPHeaders {
     /// `traceresponse` for a traced request when configured: the caller learns the trace and the
     /// server span its request became, even when it did not send a `traceparent` itself.
     mutating func addTraceResponse(for request: RequestContext) {
-        guard let trace = request.trace, trace.traceResponse, !trace.traceparent.isEmpty else { return }
-        add(name: "traceresponse", value: trace.traceparent)
+        guard let value = request.traceResponseValue else { return }
+        add(name: "traceresponse", value: value)
+    }
+}
+
+extension RequestContext {
+    /// The `traceresponse` header's value, when the request's trace sends one.
+    var traceResponseValue: String? {
+        guard let trace, trace.traceResponse, !trace.traceparent.isEmpty else { return nil }
+        return trace.traceparent
     }
 }

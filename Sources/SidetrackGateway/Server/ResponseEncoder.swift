@@ -1,0 +1,127 @@
+import NIOCore
+import NIOHTTP1
+
+/// Turns `ResponsePart`s into bytes on the connection: the work of NIO's `HTTPResponseEncoder` and
+/// `NIOHTTPResponseHeadersValidator`, done inside `RequestSequencer` (which knows the method of the
+/// request being answered) instead of in two more handlers every part travels through.
+///
+/// Framing follows NIO's encoder: no body for answers to `HEAD`, for 1xx, 204 and 304; a
+/// `Content-Length` when there is one, otherwise chunked on HTTP/1.1 and "until close" on HTTP/1.0.
+struct ResponseEncoder {
+    enum Failure: Error {
+        /// A field of the head broke RFC 9110 (see `ResponseHeadWriter`); nothing was sent.
+        case invalidHead
+        /// A body part for an answer that cannot have one (to `HEAD`, or 204/304).
+        case bodyNotAllowed
+    }
+
+    private var chunked = false
+    private var suppressBody = false
+    /// A chunk's closing CRLF not written yet: it goes out in front of the next chunk's size line
+    /// (or the last chunk), so a chunk costs two buffers in the `writev`, not three.
+    private var pendingChunkEnd = false
+
+    /// Writes `part` for an answer to a `method` request. Throws (writing nothing) when the head is
+    /// invalid or a body is not allowed.
+    mutating func write(
+        _ part: ResponsePart, method: HTTPMethod, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+    ) throws {
+        switch part {
+        case .head(let head):
+            let bytes = try encode(head, method: method, allocator: context.channel.allocator)
+            context.write(NIOAny(IOData.byteBuffer(bytes)), promise: promise)
+        case .body(let data):
+            if suppressBody {
+                guard data.readableBytes == 0 else { throw Failure.bodyNotAllowed }
+                context.write(NIOAny(data), promise: promise)
+            } else if chunked, data.readableBytes > 0 {
+                var size = context.channel.allocator.buffer(capacity: 16)
+                if pendingChunkEnd { size.writeStaticString("\r\n") }
+                size.writeString(String(data.readableBytes, radix: 16))
+                size.writeStaticString("\r\n")
+                pendingChunkEnd = true
+                context.write(NIOAny(IOData.byteBuffer(size)), promise: nil)
+                context.write(NIOAny(data), promise: promise)
+            } else {
+                // Empty parts are not framed (an empty chunk would end the stream), only passed on
+                // so that their promise completes in order.
+                context.write(NIOAny(data), promise: promise)
+            }
+        case .end:
+            if chunked {
+                var last = context.channel.allocator.buffer(capacity: 8)
+                if pendingChunkEnd { last.writeStaticString("\r\n") }
+                last.writeStaticString("0\r\n\r\n")
+                context.write(NIOAny(IOData.byteBuffer(last)), promise: promise)
+            } else if let promise {
+                // Nothing to write, but the promise must not complete before what was written.
+                context.write(NIOAny(IOData.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+            }
+            reset()
+        case .whole(let head, let body, _):
+            reset()
+            if let body, body.readableBytes > 0, method != .HEAD {
+                context.write(NIOAny(IOData.byteBuffer(head)), promise: nil)
+                context.write(NIOAny(IOData.byteBuffer(body)), promise: promise)
+            } else {
+                context.write(NIOAny(IOData.byteBuffer(head)), promise: promise)
+            }
+        }
+    }
+
+    private mutating func reset() {
+        chunked = false
+        suppressBody = false
+        pendingChunkEnd = false
+    }
+
+    /// The head as bytes, with its framing fields corrected as NIO's encoder corrects them.
+    private mutating func encode(_ head: HTTPResponseHead, method: HTTPMethod, allocator: ByteBufferAllocator) throws
+        -> ByteBuffer
+    {
+        let code = head.status.code
+        // A 1xx other than 101 is followed by the real head; the framing is decided by that one.
+        let informational = code >= 100 && code < 200 && code != 101
+        let noBody = method == .HEAD || method == .CONNECT || !head.status.mayHaveResponseBody
+        let framesBody = method != .CONNECT && head.status.mayHaveResponseBody
+        var writer = ResponseHeadWriter(version: head.version, status: head.status, allocator: allocator)
+        var hasLength = false
+        var isChunked = false
+        if framesBody {
+            hasLength = head.headers.contains(name: "content-length")
+            isChunked = !hasLength && head.version.major == 1 && head.version.minor >= 1
+        }
+        for (name, value) in head.headers {
+            if Self.isFraming(name) {
+                // No body: neither field. A length: no transfer coding. Otherwise chunked, added below.
+                if !framesBody { continue }
+                if !Self.equalsIgnoringCase(name, "content-length") { continue }
+            }
+            writer.add(name: name, value: value)
+        }
+        if isChunked { writer.add("transfer-encoding", value: "chunked") }
+        guard writer.isValid else { throw Failure.invalidHead }
+        if !informational {
+            suppressBody = noBody
+            chunked = isChunked && !noBody
+            pendingChunkEnd = false
+        }
+        return writer.finish()
+    }
+
+    private static func isFraming(_ name: String) -> Bool {
+        equalsIgnoringCase(name, "content-length") || equalsIgnoringCase(name, "transfer-encoding")
+    }
+
+    private static func equalsIgnoringCase(_ name: String, _ lowercase: StaticString) -> Bool {
+        guard name.utf8.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        var index = 0
+        for byte in name.utf8 {
+            let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            if folded != expected[index] { return false }
+            index += 1
+        }
+        return true
+    }
+}

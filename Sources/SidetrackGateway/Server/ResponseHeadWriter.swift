@@ -1,0 +1,103 @@
+import NIOCore
+import NIOHTTP1
+
+/// Writes an HTTP/1 response head as bytes: status line, header fields, blank line.
+///
+/// Every field is checked as NIO's `NIOHTTPResponseHeadersValidator` checks it (RFC 9110: a name is
+/// a token; a value has no control character but HTAB), so nothing a tampered cache entry or an
+/// upstream holds can split a response. A head that fails is not to be sent (`isValid`).
+struct ResponseHeadWriter {
+    private var buffer: ByteBuffer
+    /// False once a field or the reason phrase failed the checks.
+    private(set) var isValid = true
+
+    init(version: HTTPVersion, status: HTTPResponseStatus, allocator: ByteBufferAllocator, capacity: Int = 512) {
+        buffer = allocator.buffer(capacity: capacity)
+        switch (version.major, version.minor) {
+        case (1, 1): buffer.writeStaticString("HTTP/1.1 ")
+        case (1, 0): buffer.writeStaticString("HTTP/1.0 ")
+        default:
+            buffer.writeStaticString("HTTP/")
+            buffer.writeString(String(version.major))
+            buffer.writeStaticString(".")
+            buffer.writeString(String(version.minor))
+            buffer.writeStaticString(" ")
+        }
+        if status == .ok {
+            buffer.writeStaticString("200 OK\r\n")
+        } else {
+            let reason = status.reasonPhrase
+            isValid = Self.isValidValue(reason)
+            buffer.writeString(String(status.code))
+            buffer.writeStaticString(" ")
+            buffer.writeString(reason)
+            buffer.writeStaticString("\r\n")
+        }
+    }
+
+    /// A field whose name and value both need checking (anything not spelled out in Sidetrack's code).
+    mutating func add(name: String, value: String) {
+        if !Self.isValidName(name) || !Self.isValidValue(value) { isValid = false }
+        buffer.writeString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// A field named by Sidetrack; only the value is checked.
+    mutating func add(_ name: StaticString, value: String) {
+        if !Self.isValidValue(value) { isValid = false }
+        buffer.writeStaticString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// A field named by Sidetrack with a number for its value (`Content-Length`, `Age`).
+    mutating func add(_ name: StaticString, value: Int) {
+        buffer.writeStaticString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(String(value))
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Ends the head with the blank line.
+    consuming func finish() -> ByteBuffer {
+        buffer.writeStaticString("\r\n")
+        return buffer
+    }
+
+    /// `Connection: close` added to a finished head (the server began draining after it was written).
+    static func closing(_ head: ByteBuffer) -> ByteBuffer {
+        var head = head
+        head.moveWriterIndex(to: head.writerIndex - 2)
+        head.writeStaticString("connection: close\r\n\r\n")
+        return head
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        var name = name
+        return !name.isEmpty && name.withUTF8 { bytes in bytes.allSatisfy(isTokenByte) }
+    }
+
+    static func isValidValue(_ value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { bytes in
+            bytes.allSatisfy { byte in byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F) }
+        }
+    }
+
+    @inline(__always)
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
+            UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+            UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+}
