@@ -11,11 +11,10 @@ extension RequestPipeline {
         guard head.method == .GET || head.method == .HEAD, cache.policy.caches(context.route), let match = context.match else {
             return nil
         }
-        // Most requests carry no Cache-Control; skip building the joined value for them. Read
-        // first: a `no-store` request needs no key.
-        let directive = head.headers.contains(name: "cache-control")
-            ? RequestCacheDirective(cacheControlValues: head.headers[canonicalForm: "cache-control"])
-            : .normal
+        // Read first: a `no-store` request needs no key. The raw values (the parser splits the
+        // commas itself; `canonicalForm` would build an array of pieces per request).
+        let cacheControl = head.headers["cache-control"]
+        let directive = cacheControl.isEmpty ? .normal : RequestCacheDirective(cacheControlValues: cacheControl)
         context.cacheDirective = directive
         let query = RequestTarget.query(of: context.pathAndQuery)
         let request = CacheKeyBuilder.Request(
@@ -53,7 +52,8 @@ extension RequestPipeline {
         let trusted = ownEntry || (identity.map { cache.trust.isTrusted($0, now: now) } ?? false)
         var target = target
         var cacheContext = CacheContext(
-            key: key, match: context.match!, clientETags: head.headers[canonicalForm: "if-none-match"].map(String.init))
+            key: key, match: context.match!, clientETags: head.headers.contains(name: "if-none-match")
+                ? head.headers[canonicalForm: "if-none-match"].map(String.init) : [])
         context.cache = .miss
         context.cacheKey = key
         var found = trusted ? cache.lookupMemory(key, at: now) : nil

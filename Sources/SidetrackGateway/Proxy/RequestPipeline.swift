@@ -6,7 +6,10 @@ import SidetrackObservability
 /// The request path of DESIGN §2, in order. Each stage is a call into an engine that knows nothing
 /// of sockets; `ProxyHandler` only moves bytes. Stages 8 and 9 run when the answer comes back
 /// (`UpstreamExchange`, `RequestObserver`).
-struct RequestPipeline: Sendable {
+///
+/// A class: a struct this size (the whole `GatewaySettings` inside) was copied, a retain per field,
+/// every time a handler called into it.
+final class RequestPipeline: Sendable {
     let settings: GatewaySettings
     let routes: RouteTable
     let identifier: ClientIdentifier
@@ -16,6 +19,19 @@ struct RequestPipeline: Sendable {
     let upstreamGuard: UpstreamGuard
     /// nil when tracing is off.
     let tracer: GatewayTracer?
+
+    init(
+        settings: GatewaySettings, routes: RouteTable, identifier: ClientIdentifier, local: LocalEndpoints,
+        cache: ResponseCache?, upstreamGuard: UpstreamGuard, tracer: GatewayTracer?
+    ) {
+        self.settings = settings
+        self.routes = routes
+        self.identifier = identifier
+        self.local = local
+        self.cache = cache
+        self.upstreamGuard = upstreamGuard
+        self.tracer = tracer
+    }
 
     /// What to do with a request once its head has been read.
     enum Plan {
