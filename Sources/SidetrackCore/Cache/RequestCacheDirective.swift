@@ -16,6 +16,16 @@ public enum RequestCacheDirective: Sendable, Equatable {
         merge(cacheControl)
     }
 
+    /// Parses every value of a repeated `Cache-Control` header as one list. Concrete for what
+    /// `HTTPHeaders` returns: the generic form runs unspecialized across the module boundary.
+    public init(cacheControlValues values: [String]) {
+        self = .normal
+        for value in values {
+            merge(value)
+            if self == .bypass { return }
+        }
+    }
+
     /// Parses every value of a repeated `Cache-Control` header as one list.
     public init(cacheControlValues values: some Sequence<some StringProtocol>) {
         self = .normal

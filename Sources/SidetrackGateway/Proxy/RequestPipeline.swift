@@ -19,6 +19,8 @@ final class RequestPipeline: Sendable {
     let upstreamGuard: UpstreamGuard
     /// nil when tracing is off.
     let tracer: GatewayTracer?
+    private let bulkheadRefusal = RequestPipeline.refusal(.bulkheadFull)
+    private let overloadRefusal = RequestPipeline.refusal(.overloaded)
 
     init(
         settings: GatewaySettings, routes: RouteTable, identifier: ClientIdentifier, local: LocalEndpoints,
@@ -134,11 +136,22 @@ final class RequestPipeline: Sendable {
         return shed() ? .overloaded : nil
     }
 
-    /// `503` with `Retry-After` for a front refusal.
+    /// `503` with `Retry-After` for a front refusal. The two refusals of an overload are built once:
+    /// under overload, what a refusal costs decides how much load the gateway can still refuse.
     func refuse(_ error: GatewayError, _ context: RequestContext) -> Plan {
+        let response =
+            switch error {
+            case .bulkheadFull: bulkheadRefusal
+            case .overloaded: overloadRefusal
+            default: Self.refusal(error)
+            }
+        return .local(response, observed: true, keepAlive: context.keepAlive)
+    }
+
+    private static func refusal(_ error: GatewayError) -> LocalResponse {
         var response = LocalResponse.error(error)
         response.headers.add(name: "retry-after", value: "1")
-        return .local(response, observed: true, keepAlive: context.keepAlive)
+        return response
     }
 
     // MARK: - 1. Accept & identify
