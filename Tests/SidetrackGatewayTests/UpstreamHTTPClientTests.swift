@@ -69,9 +69,9 @@ import Testing
         }
     }
 
-    private static func request(_ path: String, port: Int) -> UpstreamRequest {
+    private static func request(_ path: String, port: Int, method: HTTPMethod = .GET) -> UpstreamRequest {
         UpstreamRequest(
-            endpoint: UpstreamEndpoint(scheme: "http", host: "127.0.0.1", port: port), method: .GET, target: path,
+            endpoint: UpstreamEndpoint(scheme: "http", host: "127.0.0.1", port: port), method: method, target: path,
             headers: [:], body: nil)
     }
 
@@ -84,12 +84,12 @@ import Testing
     /// Starts a call on `loop`; returns its recorder and the call.
     private static func start(
         _ client: UpstreamHTTPClient, _ path: String, port: Int, on loop: any EventLoop,
-        deadline: TimeAmount = .seconds(5), holdsParts: Bool = false
+        deadline: TimeAmount = .seconds(5), holdsParts: Bool = false, method: HTTPMethod = .GET
     ) async throws -> (Recorder, UpstreamCall) {
         try await loop.submit {
             let recorder = Recorder(loop: loop, holdsParts: holdsParts)
             let call = client.execute(
-                request(path, port: port), delegate: recorder, on: loop, connectTimeout: .seconds(1),
+                request(path, port: port, method: method), delegate: recorder, on: loop, connectTimeout: .seconds(1),
                 deadline: .now() + deadline)
             return (recorder, call)
         }.get()
@@ -102,9 +102,10 @@ import Testing
 
     private static func call(
         _ client: UpstreamHTTPClient, _ path: String, port: Int, on loop: any EventLoop,
-        deadline: TimeAmount = .seconds(5), holdsParts: Bool = false
+        deadline: TimeAmount = .seconds(5), holdsParts: Bool = false, method: HTTPMethod = .GET
     ) async throws -> Outcome {
-        let (recorder, _) = try await start(client, path, port: port, on: loop, deadline: deadline, holdsParts: holdsParts)
+        let (recorder, _) = try await start(
+            client, path, port: port, on: loop, deadline: deadline, holdsParts: holdsParts, method: method)
         return try await outcome(of: recorder, on: loop)
     }
 
@@ -127,6 +128,20 @@ import Testing
         await client.shutdown()
         await server.stop()
         try await group.shutdownGracefully()
+    }
+
+    /// The response decoder still learns each request's method from the encoder's writes: an answer
+    /// to HEAD with a `Content-Length` has no body, and the connection serves the next call.
+    @Test func anAnswerToHEADEndsAtItsHeadAndTheConnectionIsReused() async throws {
+        try await Self.withSetup { client, server, loop in
+            let head = try await Self.call(client, "/ok", port: server.port, on: loop, deadline: .seconds(2), method: .HEAD)
+            #expect(head.error == nil)
+            #expect(head.status == .ok)
+            #expect(head.body == "")
+            let get = try await Self.call(client, "/ok", port: server.port, on: loop)
+            #expect(get.body == "hello")
+            #expect(server.connectionsAccepted == 1)
+        }
     }
 
     @Test func sequentialCallsReuseOneConnection() async throws {

@@ -17,9 +17,7 @@ struct ResponseEncoder {
 
     private var chunked = false
     private var suppressBody = false
-    /// A chunk's closing CRLF not written yet: it goes out in front of the next chunk's size line
-    /// (or the last chunk), so a chunk costs two buffers in the `writev`, not three.
-    private var pendingChunkEnd = false
+    private var framer = ChunkFramer()
 
     /// Writes `part` for an answer to a `method` request. Throws (writing nothing) when the head is
     /// invalid or a body is not allowed.
@@ -35,11 +33,7 @@ struct ResponseEncoder {
                 guard data.readableBytes == 0 else { throw Failure.bodyNotAllowed }
                 context.write(NIOAny(data), promise: promise)
             } else if chunked, data.readableBytes > 0 {
-                var size = context.channel.allocator.buffer(capacity: 16)
-                if pendingChunkEnd { size.writeStaticString("\r\n") }
-                size.writeString(String(data.readableBytes, radix: 16))
-                size.writeStaticString("\r\n")
-                pendingChunkEnd = true
+                let size = framer.sizeLine(for: data.readableBytes, allocator: context.channel.allocator)
                 context.write(NIOAny(IOData.byteBuffer(size)), promise: nil)
                 context.write(NIOAny(data), promise: promise)
             } else {
@@ -49,9 +43,7 @@ struct ResponseEncoder {
             }
         case .end:
             if chunked {
-                var last = context.channel.allocator.buffer(capacity: 8)
-                if pendingChunkEnd { last.writeStaticString("\r\n") }
-                last.writeStaticString("0\r\n\r\n")
+                let last = framer.lastChunk(allocator: context.channel.allocator)
                 context.write(NIOAny(IOData.byteBuffer(last)), promise: promise)
             } else if let promise {
                 // Nothing to write, but the promise must not complete before what was written.
@@ -72,7 +64,7 @@ struct ResponseEncoder {
     private mutating func reset() {
         chunked = false
         suppressBody = false
-        pendingChunkEnd = false
+        framer = ChunkFramer()
     }
 
     /// The head as bytes, with its framing fields corrected as NIO's encoder corrects them.
@@ -104,7 +96,7 @@ struct ResponseEncoder {
         if !informational {
             suppressBody = noBody
             chunked = isChunked && !noBody
-            pendingChunkEnd = false
+            framer = ChunkFramer()
         }
         return writer.finish()
     }

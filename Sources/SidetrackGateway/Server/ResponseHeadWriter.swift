@@ -3,9 +3,9 @@ import NIOHTTP1
 
 /// Writes an HTTP/1 response head as bytes: status line, header fields, blank line.
 ///
-/// Every field is checked as NIO's `NIOHTTPResponseHeadersValidator` checks it (RFC 9110: a name is
-/// a token; a value has no control character but HTAB), so nothing a tampered cache entry or an
-/// upstream holds can split a response. A head that fails is not to be sent (`isValid`).
+/// Every field is checked as NIO's `NIOHTTPResponseHeadersValidator` checks it (`HTTPFieldCheck`), so
+/// nothing a tampered cache entry or an upstream holds can split a response. A head that fails is
+/// not to be sent (`isValid`).
 struct ResponseHeadWriter {
     private var buffer: ByteBuffer
     /// False once a field or the reason phrase failed the checks.
@@ -27,7 +27,7 @@ struct ResponseHeadWriter {
             buffer.writeStaticString("200 OK\r\n")
         } else {
             let reason = status.reasonPhrase
-            isValid = Self.isValidValue(reason)
+            isValid = HTTPFieldCheck.isValidValue(reason)
             buffer.writeString(String(status.code))
             buffer.writeStaticString(" ")
             buffer.writeString(reason)
@@ -37,7 +37,7 @@ struct ResponseHeadWriter {
 
     /// A field whose name and value both need checking (anything not spelled out in Sidetrack's code).
     mutating func add(name: String, value: String) {
-        if !Self.isValidName(name) || !Self.isValidValue(value) { isValid = false }
+        if !HTTPFieldCheck.isValidName(name) || !HTTPFieldCheck.isValidValue(value) { isValid = false }
         buffer.writeString(name)
         buffer.writeStaticString(": ")
         buffer.writeString(value)
@@ -46,7 +46,7 @@ struct ResponseHeadWriter {
 
     /// A field named by Sidetrack; only the value is checked.
     mutating func add(_ name: StaticString, value: String) {
-        if !Self.isValidValue(value) { isValid = false }
+        if !HTTPFieldCheck.isValidValue(value) { isValid = false }
         buffer.writeStaticString(name)
         buffer.writeStaticString(": ")
         buffer.writeString(value)
@@ -73,31 +73,5 @@ struct ResponseHeadWriter {
         head.moveWriterIndex(to: head.writerIndex - 2)
         head.writeStaticString("connection: close\r\n\r\n")
         return head
-    }
-
-    static func isValidName(_ name: String) -> Bool {
-        var name = name
-        return !name.isEmpty && name.withUTF8 { bytes in bytes.allSatisfy(isTokenByte) }
-    }
-
-    static func isValidValue(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { bytes in
-            bytes.allSatisfy { byte in byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F) }
-        }
-    }
-
-    @inline(__always)
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
-            UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
-            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
-            UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default:
-            false
-        }
     }
 }

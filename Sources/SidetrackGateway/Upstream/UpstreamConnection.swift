@@ -34,8 +34,12 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
     /// When it was last parked in its pool.
     var idleSince = NIODeadline.uptimeNanoseconds(0)
 
+    /// The connection's request encoder (in its pipeline, below the response decoder).
+    let encoder: UpstreamRequestEncoder
+
     init(endpoint: UpstreamConnectionPool.Endpoint) {
         self.endpoint = endpoint
+        self.encoder = UpstreamRequestEncoder(hostHeader: endpoint.hostHeader)
     }
 
     var isUsable: Bool { !isClosed && context?.channel.isActive == true }
@@ -57,19 +61,14 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
         deliveredParts = false
         guard let context, isUsable else { return connectionLost() }
         let request = call.request
-        var headers = request.headers
-        headers.add(name: "host", value: endpoint.hostHeader)
+        // `Host` and the framing field are the encoder's to write: no copy of the shared headers.
         switch request.body {
-        case nil:
-            if Self.expectsBody(request.method) { headers.add(name: "content-length", value: "0") }
-        case .buffer(let buffer):
-            headers.add(name: "content-length", value: String(buffer.readableBytes))
-        case .stream(_, let length?):
-            headers.add(name: "content-length", value: String(length))
-        case .stream(_, nil):
-            headers.add(name: "transfer-encoding", value: "chunked")
+        case nil: encoder.nextFraming = Self.expectsBody(request.method) ? .length(0) : .none
+        case .buffer(let buffer): encoder.nextFraming = .length(buffer.readableBytes)
+        case .stream(_, let length?): encoder.nextFraming = .length(length)
+        case .stream(_, nil): encoder.nextFraming = .chunked
         }
-        let head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: headers)
+        let head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         switch request.body {
         case nil:

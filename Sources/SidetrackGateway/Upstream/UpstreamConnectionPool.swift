@@ -155,7 +155,11 @@ final class UpstreamConnectionPool: @unchecked Sendable {
                         if let tls {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                         }
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        // Sidetrack's request encoder, then NIO's response decoder (which watches the
+                        // request heads go by to know which answers have no body).
+                        try channel.pipeline.syncOperations.addHandler(connection.encoder)
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                         try channel.pipeline.syncOperations.addHandler(connection)
                     }
                 }

@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+
+/// Writes an upstream connection's requests as bytes: NIO's `HTTPRequestEncoder` and
+/// `NIOHTTPRequestHeadersValidator` in one handler (the checks are `HTTPFieldCheck`'s), plus the two
+/// fields every request gets from its connection — `Host`, and the framing of its body — written
+/// here rather than added to a copy of the request's headers.
+///
+/// Sits below NIO's response decoder, which still sees each request head go by and so knows which
+/// answers (to `HEAD`) have no body.
+final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = IOData
+
+    /// How the next request's body is framed; `UpstreamConnection` sets it before writing the head.
+    enum Framing {
+        /// No body and no framing field (`GET`, `DELETE`, …).
+        case none
+        case length(Int)
+        case chunked
+    }
+
+    private let hostHeader: String
+    var nextFraming = Framing.none
+    private var chunked = false
+    private var framer = ChunkFramer()
+
+    init(hostHeader: String) {
+        self.hostHeader = hostHeader
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(let head):
+            guard let bytes = encode(head, allocator: context.channel.allocator) else {
+                promise?.fail(HTTPParserError.invalidHeaderToken)
+                context.fireErrorCaught(HTTPParserError.invalidHeaderToken)
+                return
+            }
+            context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: promise)
+        case .body(let body):
+            if chunked, body.readableBytes > 0 {
+                let size = framer.sizeLine(for: body.readableBytes, allocator: context.channel.allocator)
+                context.write(wrapOutboundOut(.byteBuffer(size)), promise: nil)
+            }
+            context.write(wrapOutboundOut(body), promise: promise)
+        case .end:
+            if chunked {
+                context.write(wrapOutboundOut(.byteBuffer(framer.lastChunk(allocator: context.channel.allocator))), promise: promise)
+            } else if let promise {
+                // Nothing to write, but the promise must not complete before what was written.
+                context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+            }
+            chunked = false
+        }
+    }
+
+    /// The head as bytes, or nil when a part of it could end the head early or smuggle a request.
+    private func encode(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer? {
+        let method = head.method.rawValue
+        guard HTTPFieldCheck.isValidTarget(head.uri), case let methodBytes = method.utf8,
+            !methodBytes.isEmpty, methodBytes.allSatisfy(HTTPFieldCheck.isTokenByte),
+            HTTPFieldCheck.isValidValue(hostHeader)
+        else { return nil }
+        var buffer = allocator.buffer(capacity: 512)
+        buffer.writeString(method)
+        buffer.writeStaticString(" ")
+        buffer.writeString(head.uri)
+        buffer.writeStaticString(head.version == .http1_0 ? " HTTP/1.0\r\nhost: " : " HTTP/1.1\r\nhost: ")
+        buffer.writeString(hostHeader)
+        buffer.writeStaticString("\r\n")
+        for (name, value) in head.headers {
+            guard HTTPFieldCheck.isValidName(name), HTTPFieldCheck.isValidValue(value) else { return nil }
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        chunked = false
+        framer = ChunkFramer()
+        switch nextFraming {
+        case .none:
+            break
+        case .length(let length):
+            buffer.writeStaticString("content-length: ")
+            buffer.writeString(String(length))
+            buffer.writeStaticString("\r\n")
+        case .chunked:
+            buffer.writeStaticString("transfer-encoding: chunked\r\n")
+            chunked = true
+        }
+        nextFraming = .none
+        buffer.writeStaticString("\r\n")
+        return buffer
+    }
+}

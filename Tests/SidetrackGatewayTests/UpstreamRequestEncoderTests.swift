@@ -1,0 +1,79 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Testing
+@testable import SidetrackGateway
+
+/// `UpstreamRequestEncoder`: the bytes of a request head (with the connection's `Host` and the
+/// body's framing), chunked bodies, and heads that are never sent because they could split a request.
+@Suite struct UpstreamRequestEncoderTests {
+    private static func channel() throws -> (EmbeddedChannel, UpstreamRequestEncoder) {
+        let encoder = UpstreamRequestEncoder(hostHeader: "api.example:8443")
+        let channel = EmbeddedChannel(handler: encoder)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8443)).wait()
+        return (channel, encoder)
+    }
+
+    private static func buffers(_ channel: EmbeddedChannel) throws -> [String] {
+        var out: [String] = []
+        while let data = try channel.readOutbound(as: IOData.self) {
+            if case .byteBuffer(let buffer) = data { out.append(String(buffer: buffer)) }
+        }
+        return out
+    }
+
+    @Test func aHeadWithoutBody() throws {
+        let (channel, _) = try Self.channel()
+        let head = HTTPRequestHead(
+            version: .http1_1, method: .GET, uri: "/v1/tracks/a?market=US",
+            headers: ["authorization": "Bearer t", "accept": "application/json"])
+        try channel.writeOutbound(HTTPClientRequestPart.head(head))
+        try channel.writeOutbound(HTTPClientRequestPart.end(nil))
+        #expect(
+            try Self.buffers(channel).joined()
+                == "GET /v1/tracks/a?market=US HTTP/1.1\r\nhost: api.example:8443\r\nauthorization: Bearer t\r\n"
+                + "accept: application/json\r\n\r\n")
+    }
+
+    @Test func aBodyWithALength() throws {
+        let (channel, encoder) = try Self.channel()
+        encoder.nextFraming = .length(5)
+        try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/x")))
+        try channel.writeOutbound(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: "hello"))))
+        try channel.writeOutbound(HTTPClientRequestPart.end(nil))
+        #expect(
+            try Self.buffers(channel).joined()
+                == "POST /v1/x HTTP/1.1\r\nhost: api.example:8443\r\ncontent-length: 5\r\n\r\nhello")
+        // The framing is per request: the next head without one gets none.
+        try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")))
+        #expect(try Self.buffers(channel).joined() == "GET / HTTP/1.1\r\nhost: api.example:8443\r\n\r\n")
+    }
+
+    @Test func aStreamedBodyIsChunked() throws {
+        let (channel, encoder) = try Self.channel()
+        encoder.nextFraming = .chunked
+        try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .PUT, uri: "/v1/x")))
+        try channel.writeOutbound(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: "abc"))))
+        try channel.writeOutbound(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer())))
+        try channel.writeOutbound(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: "defghijklmnopqr"))))
+        try channel.writeOutbound(HTTPClientRequestPart.end(nil))
+        #expect(
+            try Self.buffers(channel) == [
+                "PUT /v1/x HTTP/1.1\r\nhost: api.example:8443\r\ntransfer-encoding: chunked\r\n\r\n", "3\r\n", "abc", "",
+                "\r\nf\r\n", "defghijklmnopqr", "\r\n0\r\n\r\n",
+            ])
+    }
+
+    @Test(arguments: [
+        ("/ok", "x-evil", "a\r\nx-smuggled: 1"), ("/ok", "bad name", "v"), ("/a b", "accept", "*/*"),
+        ("/a\r\nGET /b", "accept", "*/*"),
+    ])
+    func aHeadThatCouldSplitTheRequestIsNeverSent(uri: String, name: String, value: String) throws {
+        let (channel, _) = try Self.channel()
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: [name: value])
+        #expect(throws: HTTPParserError.invalidHeaderToken) {
+            try channel.writeOutbound(HTTPClientRequestPart.head(head))
+        }
+        #expect(try Self.buffers(channel).isEmpty)
+    }
+}
