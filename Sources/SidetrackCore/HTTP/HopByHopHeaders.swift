@@ -7,9 +7,24 @@ public enum HopByHopHeaders {
     ]
 
     /// Whether `name` (any case) is hop-by-hop, given the extra names a `Connection` header listed.
+    /// The standard names are matched by length and bytes (no lower-cased copy, no hashing): this
+    /// runs for every header of every proxied request and answer.
     public static func isHopByHop(_ name: String, connectionTokens: Set<String> = []) -> Bool {
-        let lower = name.lowercased()
-        return names.contains(lower) || connectionTokens.contains(lower)
+        isStandard(name) || (!connectionTokens.isEmpty && connectionTokens.contains(name.lowercased()))
+    }
+
+    /// One of `names`, in any case.
+    public static func isStandard(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2: HeaderName.equals(name, "te")
+        case 7: HeaderName.equals(name, "upgrade") || HeaderName.equals(name, "trailer")
+        case 10: HeaderName.equals(name, "connection") || HeaderName.equals(name, "keep-alive")
+        case 16: HeaderName.equals(name, "proxy-connection")
+        case 17: HeaderName.equals(name, "transfer-encoding")
+        case 18: HeaderName.equals(name, "proxy-authenticate")
+        case 19: HeaderName.equals(name, "proxy-authorization")
+        default: false
+        }
     }
 
     /// The lower-cased tokens of every `Connection` header value (`Connection: close, X-Foo`).

@@ -3,11 +3,27 @@ import SidetrackCore
 
 /// Which headers cross the gateway, in each direction.
 enum HeaderPolicy {
-    /// Request headers Sidetrack sets itself or that describe the client connection.
-    private static let replacedOnRequest: Set<String> = [
-        "host", "content-length", "accept-encoding", "x-request-id", "x-correlation-id",
-        "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "expect",
-    ]
+    /// Request headers Sidetrack sets itself or that describe the client connection: `host`,
+    /// `content-length`, `accept-encoding`, `x-request-id`, `x-correlation-id`, `x-forwarded-for`,
+    /// `x-forwarded-proto`, `x-forwarded-host`, `forwarded`, `expect` (matched by length and bytes).
+    static func isReplacedOnRequest(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 4: HeaderName.equals(name, "host")
+        case 6: HeaderName.equals(name, "expect")
+        case 9: HeaderName.equals(name, "forwarded")
+        case 12: HeaderName.equals(name, "x-request-id")
+        case 14: HeaderName.equals(name, "content-length")
+        case 15: HeaderName.equals(name, "accept-encoding") || HeaderName.equals(name, "x-forwarded-for")
+        case 16: HeaderName.equals(name, "x-correlation-id") || HeaderName.equals(name, "x-forwarded-host")
+        case 17: HeaderName.equals(name, "x-forwarded-proto")
+        default: false
+        }
+    }
+
+    /// The names a `Connection` header lists (most messages have none).
+    private static func connectionTokens(_ headers: HTTPHeaders) -> Set<String> {
+        headers.contains(name: "connection") ? HopByHopHeaders.connectionTokens(headers["connection"]) : []
+    }
 
     /// The headers for the upstream request: the client's minus hop-by-hop and the ones replaced
     /// here, plus the request id and `X-Forwarded-*`. `Accept-Encoding` is narrowed to gzip (or
@@ -18,14 +34,13 @@ enum HeaderPolicy {
         peerAddress: String?,
         acceptsGzip: Bool
     ) -> HTTPHeaders {
-        let connectionTokens = HopByHopHeaders.connectionTokens(client[canonicalForm: "connection"].map(String.init))
+        let connectionTokens = connectionTokens(client)
         var headers = HTTPHeaders()
         headers.reserveCapacity(client.count + 4)
         var forwardedFor: String?
         for (name, value) in client {
-            let lower = name.lowercased()
-            if lower == "x-forwarded-for" { forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value }
-            if replacedOnRequest.contains(lower) || HopByHopHeaders.isHopByHop(lower, connectionTokens: connectionTokens) {
+            if HeaderName.equals(name, "x-forwarded-for") { forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value }
+            if isReplacedOnRequest(name) || HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) {
                 continue
             }
             headers.add(name: name, value: value)
@@ -43,14 +58,13 @@ enum HeaderPolicy {
     /// The headers for the client: the upstream's minus hop-by-hop; `Content-Length` is dropped when
     /// the body will be rewritten (its length changes, so it goes out chunked).
     static func clientResponseHeaders(from upstream: HTTPHeaders, bodyRewritten: Bool, requestID: String) -> HTTPHeaders {
-        let connectionTokens = HopByHopHeaders.connectionTokens(upstream[canonicalForm: "connection"].map(String.init))
+        let connectionTokens = connectionTokens(upstream)
         var headers = HTTPHeaders()
         headers.reserveCapacity(upstream.count + 3)
         for (name, value) in upstream {
-            let lower = name.lowercased()
-            if HopByHopHeaders.isHopByHop(lower, connectionTokens: connectionTokens) { continue }
-            if bodyRewritten && lower == "content-length" { continue }
-            if lower == "x-request-id" { continue }
+            if HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) { continue }
+            if bodyRewritten && HeaderName.equals(name, "content-length") { continue }
+            if HeaderName.equals(name, "x-request-id") { continue }
             headers.add(name: name, value: value)
         }
         headers.add(name: "x-request-id", value: requestID)

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SidetrackCore
 
 /// Turns `ResponsePart`s into bytes on the connection: the work of NIO's `HTTPResponseEncoder` and
 /// `NIOHTTPResponseHeadersValidator`, done inside `RequestSequencer` (which knows the method of the
@@ -87,7 +88,7 @@ struct ResponseEncoder {
             if Self.isFraming(name) {
                 // No body: neither field. A length: no transfer coding. Otherwise chunked, added below.
                 if !framesBody { continue }
-                if !Self.equalsIgnoringCase(name, "content-length") { continue }
+                if !HeaderName.equals(name, "content-length") { continue }
             }
             writer.add(name: name, value: value)
         }
@@ -102,18 +103,6 @@ struct ResponseEncoder {
     }
 
     private static func isFraming(_ name: String) -> Bool {
-        equalsIgnoringCase(name, "content-length") || equalsIgnoringCase(name, "transfer-encoding")
-    }
-
-    private static func equalsIgnoringCase(_ name: String, _ lowercase: StaticString) -> Bool {
-        guard name.utf8.count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
-        var index = 0
-        for byte in name.utf8 {
-            let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-            if folded != expected[index] { return false }
-            index += 1
-        }
-        return true
+        HeaderName.equals(name, "content-length") || HeaderName.equals(name, "transfer-encoding")
     }
 }

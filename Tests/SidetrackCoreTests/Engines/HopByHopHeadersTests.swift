@@ -7,6 +7,17 @@ import Testing
         #expect(HopByHopHeaders.isHopByHop(name))
     }
 
+    /// Every standard name in any case, matched without the set (and agreeing with it).
+    @Test func theFastMatchAgreesWithTheSet() {
+        for name in HopByHopHeaders.names {
+            #expect(HopByHopHeaders.isStandard(name))
+            #expect(HopByHopHeaders.isStandard(name.uppercased()))
+        }
+        for name in ["t", "tee", "upgrades", "connections", "keep-alivE2", "proxy-connectio", "x-te"] {
+            #expect(!HopByHopHeaders.isStandard(name))
+        }
+    }
+
     @Test(arguments: ["Authorization", "Content-Type", "ETag", "Retry-After", "Cache-Control"])
     func endToEndNames(_ name: String) {
         #expect(!HopByHopHeaders.isHopByHop(name))
