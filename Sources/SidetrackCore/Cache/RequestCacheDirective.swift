@@ -16,18 +16,9 @@ public enum RequestCacheDirective: Sendable, Equatable {
         merge(cacheControl)
     }
 
-    /// Parses every value of a repeated `Cache-Control` header as one list. Concrete for what
-    /// `HTTPHeaders` returns: the generic form runs unspecialized across the module boundary.
+    /// Parses every value of a repeated `Cache-Control` header as one list. Concrete (`[String]`,
+    /// what `HTTPHeaders` returns): a generic form ran unspecialized across the module boundary.
     public init(cacheControlValues values: [String]) {
-        self = .normal
-        for value in values {
-            merge(value)
-            if self == .bypass { return }
-        }
-    }
-
-    /// Parses every value of a repeated `Cache-Control` header as one list.
-    public init(cacheControlValues values: some Sequence<some StringProtocol>) {
         self = .normal
         for value in values {
             merge(value)

@@ -86,10 +86,7 @@ final class CachedResponse: Sendable {
 
     /// Headers that describe the body itself, left out of a `304` (it sends no body).
     static func isRepresentationHeader(_ name: String) -> Bool {
-        let count = name.utf8.count
-        guard count == 12 || count == 16 else { return false }
-        let lowered = name.lowercased()
-        return lowered == "content-type" || lowered == "content-encoding"
+        HeaderName.equals(name, "content-type") || HeaderName.equals(name, "content-encoding")
     }
 
     /// Whether a client's `If-None-Match` names this entry's ETag.

@@ -36,7 +36,7 @@ struct LocalResponse: Sendable {
 extension ChannelHandlerContext {
     /// Writes a whole local response (a `ResponsePart`), flushed; `keepAlive: false` adds
     /// `Connection: close`, and `RequestSequencer` closes the connection once it is written.
-    /// `extraHeaders` go after the response's own (`X-Request-ID`, `traceresponse`).
+    /// `X-Request-ID` and `traceresponse`, when given, go after the response's own headers.
     func writeLocal(
         _ response: LocalResponse,
         version: HTTPVersion,
@@ -59,7 +59,6 @@ extension ChannelHandlerContext {
 
     /// Fields `writeLocal` writes itself.
     private static func isFramedBySidetrack(_ name: String) -> Bool {
-        name.utf8.count == 14 && name.lowercased() == "content-length"
-            || name.utf8.count == 10 && name.lowercased() == "connection"
+        HeaderName.equals(name, "content-length") || HeaderName.equals(name, "connection")
     }
 }

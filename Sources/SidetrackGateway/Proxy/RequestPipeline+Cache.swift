@@ -52,8 +52,7 @@ extension RequestPipeline {
         let trusted = ownEntry || (identity.map { cache.trust.isTrusted($0, now: now) } ?? false)
         var target = target
         var cacheContext = CacheContext(
-            key: key, match: context.match!, clientETags: head.headers.contains(name: "if-none-match")
-                ? head.headers[canonicalForm: "if-none-match"].map(String.init) : [])
+            key: key, match: context.match!, clientETags: head.headers[canonicalForm: "if-none-match"].map(String.init))
         context.cache = .miss
         context.cacheKey = key
         var found = trusted ? cache.lookupMemory(key, at: now) : nil

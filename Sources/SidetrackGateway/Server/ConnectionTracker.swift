@@ -89,7 +89,7 @@ final class ConnectionTracker: Sendable {
         return drained
     }
 
-    /// Connections open now (for tests); call from outside the loops.
+    /// Connections open now (the drain's last check, and tests); call from outside the loops.
     func count() async throws -> Int {
         var total = 0
         for registry in registries.values {

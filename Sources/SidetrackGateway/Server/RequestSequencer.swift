@@ -102,7 +102,7 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
         case .whole(var head, let body, let closes):
             if quiescing, !closes { head = ResponseHeadWriter.closing(head) }
             if quiescing || closes { closeAfterResponse = true }
-            endResponse(.whole(head: head, body: body, closes: true), context: context, promise: promise)
+            endResponse(.whole(head: head, body: body, closes: quiescing || closes), context: context, promise: promise)
         case .end:
             endResponse(.end, context: context, promise: promise)
         case let part:

@@ -85,11 +85,10 @@ struct ResponseEncoder {
             isChunked = !hasLength && head.version.major == 1 && head.version.minor >= 1
         }
         for (name, value) in head.headers {
-            if Self.isFraming(name) {
-                // No body: neither field. A length: no transfer coding. Otherwise chunked, added below.
-                if !framesBody { continue }
-                if !HeaderName.equals(name, "content-length") { continue }
-            }
+            // The transfer coding is this encoder's (chunked, added below, or none); a length only
+            // when there may be a body.
+            if HeaderName.equals(name, "transfer-encoding") { continue }
+            if !framesBody, HeaderName.equals(name, "content-length") { continue }
             writer.add(name: name, value: value)
         }
         if isChunked { writer.add("transfer-encoding", value: "chunked") }
@@ -100,9 +99,5 @@ struct ResponseEncoder {
             framer = ChunkFramer()
         }
         return writer.finish()
-    }
-
-    private static func isFraming(_ name: String) -> Bool {
-        HeaderName.equals(name, "content-length") || HeaderName.equals(name, "transfer-encoding")
     }
 }

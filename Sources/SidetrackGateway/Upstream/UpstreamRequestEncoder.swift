@@ -58,8 +58,8 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
     /// The head as bytes, or nil when a part of it could end the head early or smuggle a request.
     private func encode(_ head: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer? {
         let method = head.method.rawValue
-        guard HTTPFieldCheck.isValidTarget(head.uri), case let methodBytes = method.utf8,
-            !methodBytes.isEmpty, methodBytes.allSatisfy(HTTPFieldCheck.isTokenByte),
+        // A method is a token, like a field name.
+        guard HTTPFieldCheck.isValidTarget(head.uri), HTTPFieldCheck.isValidName(method),
             HTTPFieldCheck.isValidValue(hostHeader)
         else { return nil }
         var buffer = allocator.buffer(capacity: 512)
