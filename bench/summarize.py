@@ -19,8 +19,15 @@ LABELS = {
     "passthrough": {"emulator": "bare emulator (upstream)", "sidetrack": "Sidetrack (pass-through)",
                     "nginx": "nginx proxy_pass", "envoy": "Envoy (router, --concurrency 2)"},
     "hit": {"emulator": "bare emulator (no cache)", "sidetrack": "Sidetrack (memory-tier hit)",
-            "nginx": "nginx proxy_cache (hit)"},
+            "nginx": "nginx proxy_cache (hit)",
+            # BENCH_FLOOR=1: SwiftNIO answering with a hit's pre-built bytes, no gateway work.
+            "floor-raw": "NIO floor: bytes in, pre-built bytes out",
+            "floor-scan": "NIO floor: + a byte scan into HTTPRequestHead",
+            "floor-decoder": "NIO floor: + NIO's request decoder",
+            "floor-nio-http": "NIO floor: + NIO's response encoder"},
 }
+# Rows printed only when measured (Envoy: skipped when its wheel is missing; floors: on request).
+OPTIONAL = {"envoy", "floor-raw", "floor-scan", "floor-decoder", "floor-nio-http"}
 # Issue 7's goals, as ratios of Sidetrack's req/s to the baseline's (None: reported, no goal).
 GOALS = {
     "passthrough": {"nginx": 0.8, "envoy": None},
@@ -70,7 +77,7 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for target, label in labels.items():
         if target not in med:
-            if target != "envoy":  # Envoy is optional; bench/run.sh says why it was skipped
+            if target not in OPTIONAL:
                 print(f"| {label} | pending | | | | | | | |")
             continue
         m = med[target]
