@@ -28,10 +28,6 @@ final class HTTPListener: Sendable {
         makeHandler: @escaping @Sendable () -> any ChannelHandler & RemovableChannelHandler
     ) async throws -> HTTPListener {
         let connections = ConnectionTracker(group: group)
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = maxHeaderBytes
-        limits.maxHeaderFieldSize = maxHeaderBytes
-        let decoderLimits = limits
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -39,11 +35,10 @@ final class HTTPListener: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // NIO's request decoder; then `RequestSequencer` for pipelining, quiescing and
-                    // encoding the responses (in place of NIO's response encoder, header validator
-                    // and pipelining handler).
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)))
+                    // `RequestDecoder` (in place of NIO's request decoder); then `RequestSequencer`
+                    // for pipelining, quiescing and encoding the responses (in place of NIO's
+                    // response encoder, header validator and pipelining handler).
+                    try channel.pipeline.syncOperations.addHandler(RequestDecoder(maxHeaderBytes: maxHeaderBytes))
                     try channel.pipeline.syncOperations.addHandler(RequestSequencer())
                     try channel.pipeline.syncOperations.addHandler(makeHandler())
                     connections.add(channel)
