@@ -22,7 +22,7 @@ struct RequestObserver: Sendable {
             spanID: request.trace.map { String($0.spanID) },
             method: method,
             route: request.route.template,
-            path: String(request.path),
+            path: request.path,
             status: request.status,
             durationMs: Double(elapsed) / 1e6,
             cache: request.cache,

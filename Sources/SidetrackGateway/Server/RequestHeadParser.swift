@@ -91,10 +91,13 @@ enum RequestHeadParser {
         guard versionStart + 10 <= bytes.count, bytes[versionStart + 8] == UInt8(ascii: "\r"), bytes[versionStart + 9] == UInt8(ascii: "\n")
         else { return .failure(.invalidVersion) }
         let version: HTTPVersion
-        switch Array(bytes[versionStart..<versionStart + 8]) {
-        case Array("HTTP/1.1".utf8): version = .http1_1
-        case Array("HTTP/1.0".utf8): version = .http1_0
-        default: return .failure(.invalidVersion)
+        let versionBytes = UnsafeRawBufferPointer(rebasing: bytes[versionStart..<versionStart + 8])
+        if versionBytes.elementsEqual("HTTP/1.1".utf8) {
+            version = .http1_1
+        } else if versionBytes.elementsEqual("HTTP/1.0".utf8) {
+            version = .http1_0
+        } else {
+            return .failure(.invalidVersion)
         }
         let fieldsStart = versionStart + 10
         guard bytes.count - fieldsStart <= maxHeaderBytes else { return .failure(.headerOverflow) }

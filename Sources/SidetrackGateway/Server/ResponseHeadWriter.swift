@@ -61,8 +61,9 @@ struct ResponseHeadWriter {
         buffer.writeStaticString("\r\n")
     }
 
-    /// Ends the head with the blank line.
-    consuming func finish() -> ByteBuffer {
+    /// Ends the head with the blank line. Mutating, not `consuming`: a consuming method wrote to a
+    /// copy of `buffer` and so copied the whole head (a malloc and a memcpy per answer).
+    mutating func finish() -> ByteBuffer {
         buffer.writeStaticString("\r\n")
         return buffer
     }

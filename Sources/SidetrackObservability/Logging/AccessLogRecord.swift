@@ -15,7 +15,7 @@ public struct AccessLogRecord: Sendable {
     /// Route template (bounded), e.g. `/v1/albums/{id}`, or `other`.
     public var route: String
     /// Request path. Anything from `?` on is cut when encoding: query values can carry secrets.
-    public var path: String
+    public var path: Substring
     /// Status sent to the client.
     public var status: Int
     /// Total time, milliseconds (written with 3 decimals).
@@ -48,7 +48,7 @@ public struct AccessLogRecord: Sendable {
         spanID: String? = nil,
         method: String,
         route: String,
-        path: String,
+        path: Substring,
         status: Int,
         durationMs: Double,
         cache: CacheLabel,
@@ -142,8 +142,8 @@ public struct AccessLogRecord: Sendable {
     }
 
     @inline(__always)
-    private static func withoutQuery(_ path: String) -> String {
+    private static func withoutQuery(_ path: Substring) -> Substring {
         guard let question = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return path }
-        return String(path[..<question])
+        return path[..<question]
     }
 }

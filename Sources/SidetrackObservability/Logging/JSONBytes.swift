@@ -7,6 +7,11 @@ enum JSONBytes {
     /// are escaped; other Unicode is passed through as UTF-8 (valid JSON).
     @inline(__always)
     static func appendString(_ value: String, to out: inout [UInt8]) {
+        appendString(value[...], to: &out)
+    }
+
+    /// A slice of a string (a request path without its query) without copying it into a `String`.
+    static func appendString(_ value: Substring, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { bytes in
