@@ -20,11 +20,7 @@ final class RequestDecoder: ChannelInboundHandler, RemovableChannelHandler {
 
     private enum State {
         case head
-        case fixedBody(remaining: Int)
-        case chunkSize
-        case chunkData(remaining: Int)
-        case chunkEnd
-        case trailers(bytes: Int)
+        case body(BodyDecoder)
         case failed
     }
 
@@ -97,56 +93,26 @@ final class RequestDecoder: ChannelInboundHandler, RemovableChannelHandler {
                     context.fireChannelRead(wrapInboundOut(.head(head)))
                     switch framing {
                     case .none: end(context: context)
-                    case .length(let length): state = .fixedBody(remaining: length)
-                    case .chunked: state = .chunkSize
+                    case .length(let length): state = .body(BodyDecoder(.length(length), maxTrailerBytes: maxHeaderBytes))
+                    case .chunked: state = .body(BodyDecoder(.chunked, maxTrailerBytes: maxHeaderBytes))
                     }
                 }
-            case .fixedBody(let remaining):
-                let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))!
-                let left = remaining - slice.readableBytes
-                state = .fixedBody(remaining: left)
-                context.fireChannelRead(wrapInboundOut(.body(slice)))
-                if left == 0 { end(context: context) }
-            case .chunkSize:
-                switch ChunkedBodyParser.sizeLine(&buffer) {
+            case .body(var body):
+                let step = body.next(&buffer)
+                state = .body(body)
+                switch step {
                 case .needMore: return
+                case .framing: break
+                case .body(let slice): context.fireChannelRead(wrapInboundOut(.body(slice)))
+                case .end: end(context: context)
                 case .failure(let error):
                     fail(error, context: context)
                     return
-                case .size(0): state = .trailers(bytes: 0)
-                case .size(let size): state = .chunkData(remaining: size)
-                }
-            case .chunkData(let remaining):
-                let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))!
-                let left = remaining - slice.readableBytes
-                state = left == 0 ? .chunkEnd : .chunkData(remaining: left)
-                context.fireChannelRead(wrapInboundOut(.body(slice)))
-            case .chunkEnd:
-                guard buffer.readableBytes >= 2 else { return }
-                guard buffer.readInteger(as: UInt16.self) == ChunkedBodyParser.crlf else {
-                    fail(.invalidChunkSize, context: context)
-                    return
-                }
-                state = .chunkSize
-            case .trailers(let bytes):
-                switch ChunkedBodyParser.trailerLine(&buffer) {
-                case .needMore:
-                    if bytes + buffer.readableBytes > maxHeaderBytes { fail(.headerOverflow, context: context) }
-                    return
-                case .failure(let error):
-                    fail(error, context: context)
-                    return
-                case .line(let length):
-                    guard bytes + length <= maxHeaderBytes else {
-                        fail(.headerOverflow, context: context)
-                        return
-                    }
-                    state = .trailers(bytes: bytes + length)
-                case .end:
-                    end(context: context)
                 }
             }
         }
+        // A fixed-length body that ended exactly with this read.
+        if case .body(var body) = state, case .end = body.next(&buffer) { end(context: context) }
     }
 
     private func end(context: ChannelHandlerContext) {

@@ -198,7 +198,7 @@ enum RequestHeadParser {
     }
 
     /// A `Content-Length` value: 1 to 18 decimal digits, nothing else.
-    private static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard (1...18).contains(bytes.count) else { return nil }
         var value = 0
         for byte in bytes {

@@ -155,11 +155,10 @@ final class UpstreamConnectionPool: @unchecked Sendable {
                         if let tls {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                         }
-                        // Sidetrack's request encoder, then NIO's response decoder (which watches the
+                        // Sidetrack's request encoder, then its response decoder (which watches the
                         // request heads go by to know which answers have no body).
                         try channel.pipeline.syncOperations.addHandler(connection.encoder)
-                        try channel.pipeline.syncOperations.addHandler(
-                            ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
+                        try channel.pipeline.syncOperations.addHandler(UpstreamResponseDecoder())
                         try channel.pipeline.syncOperations.addHandler(connection)
                     }
                 }
