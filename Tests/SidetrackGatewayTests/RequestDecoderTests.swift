@@ -176,6 +176,23 @@ import Testing
         #expect(events.dropFirst() == [.body("abc"), .end])
     }
 
+    /// Between reads a decoder keeps only what it has not decoded: the rest of a read it took from
+    /// is copied out small (not the read's whole buffer); an untouched read is kept and appended to.
+    @Test func undecodedBytesAreKeptCompactly() throws {
+        let allocator = ByteBufferAllocator()
+        var read = allocator.buffer(capacity: 64 * 1024)
+        read.writeString(String(repeating: "a", count: 90) + "GET /b HTT")
+        read.moveReaderIndex(forwardBy: 90)
+        let kept = UndecodedBytes.keep(&read, then: ByteBuffer(string: "P/1.1"), allocator: allocator)
+        #expect(kept.map { String(buffer: $0) } == "GET /b HTTP/1.1")
+        #expect((kept?.capacity ?? .max) < 1024)
+
+        var untouched = ByteBuffer(string: "GET /c")
+        #expect(UndecodedBytes.keep(&untouched, then: ByteBuffer(string: " HTTP"), allocator: allocator).map { String(buffer: $0) } == "GET /c HTTP")
+        var empty = ByteBuffer()
+        #expect(UndecodedBytes.keep(&empty, then: nil, allocator: allocator) == nil)
+    }
+
     /// A head sent a byte at a time is searched once, not once per byte (the `scanned` mark), so a
     /// slow client cannot make the search quadratic.
     @Test func anIncompleteHeadIsNotSearchedAgain() throws {

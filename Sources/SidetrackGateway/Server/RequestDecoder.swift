@@ -56,21 +56,7 @@ final class RequestDecoder: ChannelInboundHandler, RemovableChannelHandler {
             pending = nil
             decode(&buffer, context: context)
             let arrived = pending  // bytes that came in while the parts above were fired
-            if buffer.readableBytes > 0, buffer.readerIndex > 0 {
-                // What is left after a decoded message is a partial head or framing line: keep just
-                // those bytes, not the read's whole buffer (whose body slices may still be on their
-                // way upstream). Bytes nothing was taken from yet are kept as they are, and later
-                // reads appended, so a head arriving a byte at a time is not copied once per byte.
-                var rest = context.channel.allocator.buffer(capacity: buffer.readableBytes + (arrived?.readableBytes ?? 0))
-                rest.writeBuffer(&buffer)
-                if var arrived { rest.writeBuffer(&arrived) }
-                pending = rest
-            } else if buffer.readableBytes > 0 {
-                if var arrived { buffer.writeBuffer(&arrived) }
-                pending = buffer
-            } else {
-                pending = arrived
-            }
+            pending = UndecodedBytes.keep(&buffer, then: arrived, allocator: context.channel.allocator)
             if arrived == nil { break }
         }
         if case .failed = state { pending = nil }

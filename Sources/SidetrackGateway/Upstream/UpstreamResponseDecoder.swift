@@ -51,17 +51,8 @@ final class UpstreamResponseDecoder: ChannelDuplexHandler, RemovableChannelHandl
         while var buffer = pending, buffer.readableBytes > 0 {
             pending = nil
             decode(&buffer, context: context)
-            let arrived = pending
-            if buffer.readableBytes > 0 {
-                // Only a partial head or framing line is left; keep it (with anything that
-                // arrived meanwhile) compactly rather than the whole read buffer.
-                var rest = context.channel.allocator.buffer(capacity: buffer.readableBytes + (arrived?.readableBytes ?? 0))
-                rest.writeBuffer(&buffer)
-                if var arrived { rest.writeBuffer(&arrived) }
-                pending = rest
-            } else {
-                pending = arrived
-            }
+            let arrived = pending  // bytes that came in while the parts above were fired
+            pending = UndecodedBytes.keep(&buffer, then: arrived, allocator: context.channel.allocator)
             if arrived == nil { break }
         }
         if case .failed = state { pending = nil }
