@@ -8,53 +8,13 @@ import Testing
 /// bodies and ends, however the bytes are split across reads; what it refuses, it refuses with an
 /// `HTTPParserError` and then ignores the rest of the connection.
 @Suite struct RequestDecoderTests {
-    enum Event: Equatable, CustomStringConvertible {
-        case head(String)
-        case body(String)
-        case end
-        case error(HTTPParserError)
-
-        var description: String {
-            switch self {
-            case .head(let text): "head(\(text))"
-            case .body(let text): "body(\(text))"
-            case .end: "end"
-            case .error(let error): "error(\(error))"
-            }
-        }
-    }
-
-    /// Records what reaches the handler after the decoder; consecutive body parts are merged
-    /// (where a body is cut depends on the reads, not on the message).
-    final class Recorder: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        var events: [Event] = []
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                let fields = head.headers.map { "\($0.name)=\($0.value)" }.joined(separator: ";")
-                events.append(.head("\(head.method.rawValue) \(head.uri) \(head.version) keepAlive=\(head.isKeepAlive) [\(fields)]"))
-            case .body(let buffer):
-                let text = String(buffer: buffer)
-                if case .body(let previous) = events.last {
-                    events[events.count - 1] = .body(previous + text)
-                } else {
-                    events.append(.body(text))
-                }
-            case .end:
-                events.append(.end)
-            }
-        }
-
-        func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            events.append(.error(error as? HTTPParserError ?? .unknown))
-        }
-    }
+    typealias Event = DecodedPart
 
     /// Feeds `request` in pieces of `pieceSize` bytes (0: all at once) and returns the events.
     static func decode(_ request: [UInt8], pieceSize: Int = 0, nio: Bool = false, maxHeaderBytes: Int = 16 * 1024) throws -> [Event] {
-        let recorder = Recorder()
+        let recorder = DecodedPartRecorder<HTTPRequestHead> { head in
+            "\(head.method.rawValue) \(head.uri) \(head.version) keepAlive=\(head.isKeepAlive) [\(head.headers.recorded)]"
+        }
         let channel = EmbeddedChannel()
         if nio {
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
@@ -62,15 +22,8 @@ import Testing
             try channel.pipeline.syncOperations.addHandler(RequestDecoder(maxHeaderBytes: maxHeaderBytes))
         }
         try channel.pipeline.syncOperations.addHandler(recorder)
-        let size = pieceSize > 0 ? pieceSize : max(request.count, 1)
-        var start = 0
-        while start < request.count {
-            let piece = request[start..<min(start + size, request.count)]
-            try channel.writeInbound(ByteBuffer(bytes: piece))
-            start += size
-        }
-        _ = try? channel.finish()
-        return recorder.events
+        try channel.feed(request, pieceSize: pieceSize)
+        return recorder.parts
     }
 
     static let accepted: [String] = [
@@ -198,13 +151,13 @@ import Testing
     @Test func anIncompleteHeadIsNotSearchedAgain() throws {
         var buffer = ByteBuffer(string: "GET /a HTTP/1.1\r\nHost: x\r\n")
         var scanned = 0
-        guard case .needMore = RequestHeadParser.parse(&buffer, maxHeaderBytes: 1024, scanned: &scanned) else {
+        guard case .needMore = RequestHeadParser(maxHeaderBytes: 1024).parse(&buffer, scanned: &scanned) else {
             Issue.record("expected needMore")
             return
         }
         #expect(scanned == buffer.readableBytes)
         buffer.writeString("\r\n")
-        guard case .head(let head, .none) = RequestHeadParser.parse(&buffer, maxHeaderBytes: 1024, scanned: &scanned) else {
+        guard case .head(let head, .none) = RequestHeadParser(maxHeaderBytes: 1024).parse(&buffer, scanned: &scanned) else {
             Issue.record("expected a head")
             return
         }

@@ -7,37 +7,13 @@ import Testing
 /// `UpstreamResponseDecoder` against NIO's own `HTTPResponseDecoder`: after the same requests, the
 /// same bytes give the same heads, bodies and ends, however the bytes are split across reads.
 @Suite struct UpstreamResponseDecoderTests {
-    typealias Event = RequestDecoderTests.Event
-
-    final class Recorder: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPClientResponsePart
-        var events: [Event] = []
-
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                let fields = head.headers.map { "\($0.name)=\($0.value)" }.joined(separator: ";")
-                events.append(.head("\(head.version) \(head.status.code) keepAlive=\(head.isKeepAlive) [\(fields)]"))
-            case .body(let buffer):
-                let text = String(buffer: buffer)
-                if case .body(let previous) = events.last {
-                    events[events.count - 1] = .body(previous + text)
-                } else {
-                    events.append(.body(text))
-                }
-            case .end:
-                events.append(.end)
-            }
-        }
-
-        func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            events.append(.error(error as? HTTPParserError ?? .unknown))
-        }
-    }
+    typealias Event = DecodedPart
 
     /// Sends requests with `methods`, feeds `response` in pieces, then closes the connection.
     static func decode(_ methods: [HTTPMethod], _ response: String, pieceSize: Int = 0, nio: Bool = false) throws -> [Event] {
-        let recorder = Recorder()
+        let recorder = DecodedPartRecorder<HTTPResponseHead> { head in
+            "\(head.version) \(head.status.code) keepAlive=\(head.isKeepAlive) [\(head.headers.recorded)]"
+        }
         let channel = EmbeddedChannel()
         if nio {
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
@@ -49,15 +25,8 @@ import Testing
             try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: "/a")))
             try channel.writeOutbound(HTTPClientRequestPart.end(nil))
         }
-        let bytes = Array(response.utf8)
-        let size = pieceSize > 0 ? pieceSize : max(bytes.count, 1)
-        var start = 0
-        while start < bytes.count {
-            try channel.writeInbound(ByteBuffer(bytes: bytes[start..<min(start + size, bytes.count)]))
-            start += size
-        }
-        _ = try? channel.finish()
-        return recorder.events
+        try channel.feed(Array(response.utf8), pieceSize: pieceSize)
+        return recorder.parts
     }
 
     static let accepted: [(String, [HTTPMethod], String)] = [

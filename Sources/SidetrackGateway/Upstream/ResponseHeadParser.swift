@@ -2,49 +2,16 @@ import NIOCore
 import NIOHTTP1
 
 /// Parses one response head (status line and field section, RFC 9112 §4 and §5) from the front of
-/// a buffer, for `UpstreamResponseDecoder`. Consumes the head only when it is whole and valid.
-enum ResponseHeadParser {
-    /// What the fields say about the body; the decoder weighs it against the request's method and
-    /// the status (RFC 9112 §6.3).
-    enum Framing: Equatable {
-        /// Neither `Transfer-Encoding` nor `Content-Length`: the body runs to the connection's close.
-        case untilClose
-        case length(Int)
-        case chunked
-    }
+/// a buffer, for `UpstreamResponseDecoder`.
+struct ResponseHeadParser: MessageHeadParser {
+    /// Heads and trailers larger than this are refused (Spotify's are a few KiB).
+    var maxHeadBytes: Int { 64 * 1024 }
+    var maxTrailerBytes: Int { maxHeadBytes }
 
-    enum Result {
-        case needMore
-        case head(HTTPResponseHead, Framing)
-        case failure(HTTPParserError)
-    }
-
-    /// - Parameter scanned: how much of an incomplete head earlier calls already searched for its
-    ///   end (see `RequestHeadParser`). Reset on success.
-    static func parse(_ buffer: inout ByteBuffer, maxHeadBytes: Int, scanned: inout Int) -> Result {
-        let result: (Result, consumed: Int) = buffer.withUnsafeReadableBytes { bytes in
-            let end: Int
-            switch RequestHeadParser.headEnd(bytes, from: max(0, scanned - 3)) {
-            case .found(let index): end = index
-            case .invalid: return (.failure(.invalidConstant), 0)
-            case .notYet:
-                scanned = bytes.count
-                return (bytes.count > maxHeadBytes ? .failure(.headerOverflow) : .needMore, 0)
-            }
-            guard end <= maxHeadBytes else { return (.failure(.headerOverflow), 0) }
-            switch parseHead(UnsafeRawBufferPointer(rebasing: bytes[..<end])) {
-            case .success(let parsed): return (.head(parsed.0, parsed.1), end)
-            case .failure(let error): return (.failure(error), 0)
-            }
-        }
-        if result.consumed > 0 {
-            buffer.moveReaderIndex(forwardBy: result.consumed)
-            scanned = 0
-        }
-        return result.0
-    }
-
-    private static func parseHead(_ bytes: UnsafeRawBufferPointer) -> Swift.Result<(HTTPResponseHead, Framing), HTTPParserError> {
+    /// Parses a response head. Its framing is what the fields say (RFC 9112 §6.3): neither
+    /// `Transfer-Encoding` nor `Content-Length` means the body runs to the connection's close; the
+    /// decoder weighs it against the request's method and the status.
+    func parseHead(_ bytes: UnsafeRawBufferPointer) -> Result<(HTTPResponseHead, BodyDecoder.Framing), HTTPParserError> {
         // Status line: HTTP-version SP status-code SP [reason-phrase] CRLF (the second SP is
         // sometimes left out with an empty reason; accepted).
         guard bytes.count >= 14, UnsafeRawBufferPointer(rebasing: bytes[..<7]).elementsEqual("HTTP/1.".utf8),
@@ -66,7 +33,7 @@ enum ResponseHeadParser {
         var index = 12
         if bytes[index] == UInt8(ascii: " ") {
             index += 1
-            while index < bytes.count, RequestHeadParser.isValueByte(bytes[index]) { index += 1 }
+            while index < bytes.count, HeadSyntax.isValueByte(bytes[index]) { index += 1 }
         }
         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\r"), bytes[index + 1] == UInt8(ascii: "\n") else {
             return .failure(.invalidStatus)
@@ -79,15 +46,15 @@ enum ResponseHeadParser {
         var chunked = false
         var otherCoding = false
         while index + 2 <= bytes.count, bytes[index] != UInt8(ascii: "\r") {
-            guard case .success(let field) = RequestHeadParser.parseField(bytes, at: index) else { return .failure(.invalidHeaderToken) }
+            guard case .success(let field) = HeadSyntax.parseField(bytes, at: index) else { return .failure(.invalidHeaderToken) }
             let name = UnsafeRawBufferPointer(rebasing: bytes[field.name])
             let value = UnsafeRawBufferPointer(rebasing: bytes[field.value])
-            if RequestHeadParser.equalsLowercase(name, "content-length") {
-                guard let length = RequestHeadParser.decimal(value), contentLength == nil || contentLength == length else {
+            if HeadSyntax.equalsLowercase(name, "content-length") {
+                guard let length = HeadSyntax.decimal(value), contentLength == nil || contentLength == length else {
                     return .failure(.invalidContentLength)
                 }
                 contentLength = length
-            } else if RequestHeadParser.equalsLowercase(name, "transfer-encoding") {
+            } else if HeadSyntax.equalsLowercase(name, "transfer-encoding") {
                 // Only the last coding decides the framing (RFC 9112 §6.3); earlier fields' codings
                 // come first.
                 let lastComma = value.lastIndex(of: UInt8(ascii: ","))
@@ -95,7 +62,7 @@ enum ResponseHeadParser {
                 while let first = last.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
                     last = UnsafeRawBufferPointer(rebasing: last.dropFirst())
                 }
-                if RequestHeadParser.equalsLowercase(last, "chunked") {
+                if HeadSyntax.equalsLowercase(last, "chunked") {
                     chunked = true
                     otherCoding = false
                 } else {

@@ -2,10 +2,10 @@ import NIOCore
 import NIOHTTP1
 
 /// The body of one HTTP/1 message after its head, framed by a length, the chunked coding, or the
-/// connection's close (RFC 9112 §6–7); shared by `RequestDecoder` and `UpstreamResponseDecoder`.
-/// Body bytes come out as slices of the buffer read, never copied.
+/// connection's close (RFC 9112 §6–7), for `MessageReader`. Body bytes come out as slices of the
+/// buffer read, never copied.
 struct BodyDecoder {
-    enum Framing {
+    enum Framing: Equatable {
         case length(Int)
         case chunked
         case untilClose

@@ -1,11 +1,13 @@
 import NIOCore
 import NIOHTTP1
 
-/// The chunked transfer coding's framing lines (RFC 9112 §7.1), for `RequestDecoder`: chunk-size
+/// The chunked transfer coding's framing lines (RFC 9112 §7.1), for `BodyDecoder`: chunk-size
 /// lines and the trailer section. Chunk data itself is sliced by the decoder.
 enum ChunkedBodyParser {
     /// "\r\n" read as a big-endian `UInt16`.
     static let crlf: UInt16 = 0x0D0A
+    /// The longest chunk-size line accepted, extensions included.
+    static let sizeLineLimit = 1024
 
     enum SizeLine {
         case needMore
@@ -17,9 +19,9 @@ enum ChunkedBodyParser {
     /// characters and ignored. Consumed only when whole.
     static func sizeLine(_ buffer: inout ByteBuffer) -> SizeLine {
         let result: (SizeLine, consumed: Int) = buffer.withUnsafeReadableBytes { bytes in
-            let window = min(bytes.count, RequestDecoder.chunkSizeLineLimit)
+            let window = min(bytes.count, sizeLineLimit)
             guard let lf = bytes[..<window].firstIndex(of: UInt8(ascii: "\n")) else {
-                return (bytes.count >= RequestDecoder.chunkSizeLineLimit ? .failure(.invalidChunkSize) : .needMore, 0)
+                return (bytes.count >= sizeLineLimit ? .failure(.invalidChunkSize) : .needMore, 0)
             }
             guard lf > 0, bytes[lf - 1] == UInt8(ascii: "\r") else { return (.failure(.invalidChunkSize), 0) }
             var size = 0
@@ -34,7 +36,7 @@ enum ChunkedBodyParser {
             while index < lf - 1, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
             if index < lf - 1 {
                 guard bytes[index] == UInt8(ascii: ";"),
-                      bytes[index..<(lf - 1)].allSatisfy(RequestHeadParser.isValueByte)
+                      bytes[index..<(lf - 1)].allSatisfy(HeadSyntax.isValueByte)
                 else { return (.failure(.invalidChunkSize), 0) }
             }
             return (.size(size), lf + 1)
@@ -63,7 +65,7 @@ enum ChunkedBodyParser {
                 return (.needMore, 0)
             }
             if lf == 1, bytes[0] == UInt8(ascii: "\r") { return (.end, 2) }
-            switch RequestHeadParser.parseField(UnsafeRawBufferPointer(rebasing: bytes[...lf]), at: 0) {
+            switch HeadSyntax.parseField(UnsafeRawBufferPointer(rebasing: bytes[...lf]), at: 0) {
             case .success(let field): return (.line(field.next), field.next)
             case .failure(let error): return (.failure(error), 0)
             }
