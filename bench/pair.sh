@@ -63,6 +63,8 @@ measure() {
   after=$(cpu_ticks "${pid[$name]}")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   ((requests > 0)) || { echo "$name answered no requests: $out" >&2; return 1; }
+  # A build that answers with errors would look cheap: only 2xx runs count.
+  ! grep -qE "Non-2xx|Socket errors" <<<"$out" || { echo "$name: errors in the run: $out" >&2; return 1; }
   python3 -c "print(f'{($after - $before) / $ticks_per_second * 1e6 / $requests:.1f} {$requests}')" >"$PROCS_DIR/$name.run"
 }
 

@@ -3,31 +3,86 @@
 /// Rows are generated from `routes.tsv` by `scripts/generate-routes.py`; see `RouteTable` for
 /// how the TTL class and group are derived.
 public struct RouteDescriptor: Sendable, Hashable {
+    /// The fields, in one shared immutable object: a descriptor is copied into every request's
+    /// route match, context and cache-key request, and copying one reference is one retain where
+    /// copying the fields was six (its strings and arrays).
+    @usableFromInline
+    final class Storage: Sendable {
+        @usableFromInline let index: Int
+        @usableFromInline let method: String
+        @usableFromInline let template: String
+        @usableFromInline let operationID: String
+        @usableFromInline let scope: RouteScope
+        @usableFromInline let isMutation: Bool
+        @usableFromInline let isDeprecated: Bool
+        @usableFromInline let oauthScopes: [String]
+        @usableFromInline let tag: String
+        @usableFromInline let upstream: UpstreamKind
+        @usableFromInline let isIdempotent: Bool
+        @usableFromInline let ttlClass: TTLClass
+        @usableFromInline let group: RouteGroup
+        @usableFromInline let pathParameterNames: [String]
+
+        init(
+            index: Int,
+            method: String,
+            template: String,
+            operationID: String,
+            scope: RouteScope,
+            isMutation: Bool,
+            isDeprecated: Bool,
+            oauthScopes: [String],
+            tag: String,
+            upstream: UpstreamKind,
+            isIdempotent: Bool,
+            ttlClass: TTLClass,
+            group: RouteGroup,
+            pathParameterNames: [String]
+        ) {
+            self.index = index
+            self.method = method
+            self.template = template
+            self.operationID = operationID
+            self.scope = scope
+            self.isMutation = isMutation
+            self.isDeprecated = isDeprecated
+            self.oauthScopes = oauthScopes
+            self.tag = tag
+            self.upstream = upstream
+            self.isIdempotent = isIdempotent
+            self.ttlClass = ttlClass
+            self.group = group
+            self.pathParameterNames = pathParameterNames
+        }
+    }
+
+    @usableFromInline let storage: Storage
+
     /// Position in the table; stable for a given table, used to index per-route metric handles.
     /// The `other` sentinel has `index == routes.count`, so handle arrays have `count + 1` slots.
-    public let index: Int
+    @inlinable public var index: Int { storage.index }
     /// `GET`, `PUT`, `POST` or `DELETE`.
-    public let method: String
+    @inlinable public var method: String { storage.method }
     /// The path template, e.g. `/v1/albums/{id}/tracks`; also the `route` metric label.
-    public let template: String
+    @inlinable public var template: String { storage.template }
     /// The spec's operationId, e.g. `get-an-albums-tracks`.
-    public let operationID: String
-    public let scope: RouteScope
+    @inlinable public var operationID: String { storage.operationID }
+    @inlinable public var scope: RouteScope { storage.scope }
     /// POST/PUT/DELETE.
-    public let isMutation: Bool
+    @inlinable public var isMutation: Bool { storage.isMutation }
     /// Marked `deprecated: true` in the OpenAPI description.
-    public let isDeprecated: Bool
+    @inlinable public var isDeprecated: Bool { storage.isDeprecated }
     /// OAuth scopes the operation lists (informational).
-    public let oauthScopes: [String]
+    @inlinable public var oauthScopes: [String] { storage.oauthScopes }
     /// The first OpenAPI tag (`Albums`, `Player`, …).
-    public let tag: String
-    public let upstream: UpstreamKind
+    @inlinable public var tag: String { storage.tag }
+    @inlinable public var upstream: UpstreamKind { storage.upstream }
     /// Whether repeating the request has no extra effect (GET/PUT/DELETE), so it may be retried.
-    public let isIdempotent: Bool
-    public let ttlClass: TTLClass
-    public let group: RouteGroup
+    @inlinable public var isIdempotent: Bool { storage.isIdempotent }
+    @inlinable public var ttlClass: TTLClass { storage.ttlClass }
+    @inlinable public var group: RouteGroup { storage.group }
     /// Names of the `{param}` segments of `template`, in path order.
-    public let pathParameterNames: [String]
+    @inlinable public var pathParameterNames: [String] { storage.pathParameterNames }
 
     public init(
         index: Int,
@@ -44,23 +99,60 @@ public struct RouteDescriptor: Sendable, Hashable {
         ttlClass: TTLClass,
         group: RouteGroup
     ) {
-        self.index = index
-        self.method = method
-        self.template = template
-        self.operationID = operationID
-        self.scope = scope
-        self.isMutation = isMutation
-        self.isDeprecated = isDeprecated
-        self.oauthScopes = oauthScopes
-        self.tag = tag
-        self.upstream = upstream
-        self.isIdempotent = isIdempotent
-        self.ttlClass = ttlClass
-        self.group = group
-        self.pathParameterNames = template.split(separator: "/").compactMap { segment in
+        let pathParameterNames: [String] = template.split(separator: "/").compactMap { segment in
             guard segment.first == "{", segment.last == "}", segment.count > 2 else { return nil }
             return String(segment.dropFirst().dropLast())
         }
+        storage = Storage(
+            index: index,
+            method: method,
+            template: template,
+            operationID: operationID,
+            scope: scope,
+            isMutation: isMutation,
+            isDeprecated: isDeprecated,
+            oauthScopes: oauthScopes,
+            tag: tag,
+            upstream: upstream,
+            isIdempotent: isIdempotent,
+            ttlClass: ttlClass,
+            group: group,
+            pathParameterNames: pathParameterNames)
+    }
+
+    /// Equal when every field is (the same row of two tables built alike), as before the fields
+    /// moved into `Storage`.
+    public static func == (lhs: RouteDescriptor, rhs: RouteDescriptor) -> Bool {
+        if lhs.storage === rhs.storage { return true }
+        return lhs.index == rhs.index
+            && lhs.method == rhs.method
+            && lhs.template == rhs.template
+            && lhs.operationID == rhs.operationID
+            && lhs.scope == rhs.scope
+            && lhs.isMutation == rhs.isMutation
+            && lhs.isDeprecated == rhs.isDeprecated
+            && lhs.oauthScopes == rhs.oauthScopes
+            && lhs.tag == rhs.tag
+            && lhs.upstream == rhs.upstream
+            && lhs.isIdempotent == rhs.isIdempotent
+            && lhs.ttlClass == rhs.ttlClass
+            && lhs.group == rhs.group
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(index)
+        hasher.combine(method)
+        hasher.combine(template)
+        hasher.combine(operationID)
+        hasher.combine(scope)
+        hasher.combine(isMutation)
+        hasher.combine(isDeprecated)
+        hasher.combine(oauthScopes)
+        hasher.combine(tag)
+        hasher.combine(upstream)
+        hasher.combine(isIdempotent)
+        hasher.combine(ttlClass)
+        hasher.combine(group)
     }
 
     /// Whether answers may be cached: a GET whose TTL class is not `never`.
