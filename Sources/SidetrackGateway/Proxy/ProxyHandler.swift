@@ -88,7 +88,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let plan = services.pipeline.plan(
             head, peer: peer, identities: &identities, context: &request, shed: shouldShed(),
             waiter: followerWaiter(context))
-        perform(plan, head: head, request: request, context: context, requestEnded: false)
+        perform(plan, head: head, request: consume request, context: context, requestEnded: false)
     }
 
     /// Admission control, asked by the pipeline only for work that would go upstream: refuse it
@@ -109,12 +109,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Carries out what the pipeline decided. `requestEnded`: the client's `.end` was already read
-    /// (while the disk tier was being read).
+    /// (while the disk tier was being read). `consuming`: the caller's context is moved in, not
+    /// copied (a copy retains its dozen strings and references, and was on every request's path).
     private func perform(
-        _ plan: RequestPipeline.Plan, head: HTTPRequestHead, request: RequestContext, context: ChannelHandlerContext,
+        _ plan: RequestPipeline.Plan, head: HTTPRequestHead, request: consuming RequestContext, context: ChannelHandlerContext,
         requestEnded: Bool
     ) {
-        var request = request
         // Once the answer is out, the rest of the request (if any) is read and dropped.
         let answered: State = requestEnded ? .idle : .discardingBody
         switch plan {
