@@ -3,11 +3,10 @@
 /// Rows are generated from `routes.tsv` by `scripts/generate-routes.py`; see `RouteTable` for
 /// how the TTL class and group are derived.
 public struct RouteDescriptor: Sendable, Hashable {
-    /// The fields, in one shared immutable object: a descriptor is copied into every request's
-    /// route match, context and cache-key request, and copying one reference is one retain where
-    /// copying the fields was six (its strings and arrays).
+    /// The row's values. Equality and hashing are theirs (`pathParameterNames` follows from
+    /// `template`, so comparing it changes nothing).
     @usableFromInline
-    final class Storage: Sendable {
+    struct Fields: Sendable, Hashable {
         @usableFromInline let index: Int
         @usableFromInline let method: String
         @usableFromInline let template: String
@@ -22,67 +21,44 @@ public struct RouteDescriptor: Sendable, Hashable {
         @usableFromInline let ttlClass: TTLClass
         @usableFromInline let group: RouteGroup
         @usableFromInline let pathParameterNames: [String]
+    }
 
-        init(
-            index: Int,
-            method: String,
-            template: String,
-            operationID: String,
-            scope: RouteScope,
-            isMutation: Bool,
-            isDeprecated: Bool,
-            oauthScopes: [String],
-            tag: String,
-            upstream: UpstreamKind,
-            isIdempotent: Bool,
-            ttlClass: TTLClass,
-            group: RouteGroup,
-            pathParameterNames: [String]
-        ) {
-            self.index = index
-            self.method = method
-            self.template = template
-            self.operationID = operationID
-            self.scope = scope
-            self.isMutation = isMutation
-            self.isDeprecated = isDeprecated
-            self.oauthScopes = oauthScopes
-            self.tag = tag
-            self.upstream = upstream
-            self.isIdempotent = isIdempotent
-            self.ttlClass = ttlClass
-            self.group = group
-            self.pathParameterNames = pathParameterNames
-        }
+    /// The fields in one shared immutable object: a descriptor is copied into every request's
+    /// route match, context and cache-key request, and copying one reference is one retain where
+    /// copying the fields was six (its strings and arrays).
+    @usableFromInline
+    final class Storage: Sendable {
+        @usableFromInline let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
     }
 
     @usableFromInline let storage: Storage
 
     /// Position in the table; stable for a given table, used to index per-route metric handles.
     /// The `other` sentinel has `index == routes.count`, so handle arrays have `count + 1` slots.
-    @inlinable public var index: Int { storage.index }
+    @inlinable public var index: Int { storage.fields.index }
     /// `GET`, `PUT`, `POST` or `DELETE`.
-    @inlinable public var method: String { storage.method }
+    @inlinable public var method: String { storage.fields.method }
     /// The path template, e.g. `/v1/albums/{id}/tracks`; also the `route` metric label.
-    @inlinable public var template: String { storage.template }
+    @inlinable public var template: String { storage.fields.template }
     /// The spec's operationId, e.g. `get-an-albums-tracks`.
-    @inlinable public var operationID: String { storage.operationID }
-    @inlinable public var scope: RouteScope { storage.scope }
+    @inlinable public var operationID: String { storage.fields.operationID }
+    @inlinable public var scope: RouteScope { storage.fields.scope }
     /// POST/PUT/DELETE.
-    @inlinable public var isMutation: Bool { storage.isMutation }
+    @inlinable public var isMutation: Bool { storage.fields.isMutation }
     /// Marked `deprecated: true` in the OpenAPI description.
-    @inlinable public var isDeprecated: Bool { storage.isDeprecated }
+    @inlinable public var isDeprecated: Bool { storage.fields.isDeprecated }
     /// OAuth scopes the operation lists (informational).
-    @inlinable public var oauthScopes: [String] { storage.oauthScopes }
+    @inlinable public var oauthScopes: [String] { storage.fields.oauthScopes }
     /// The first OpenAPI tag (`Albums`, `Player`, …).
-    @inlinable public var tag: String { storage.tag }
-    @inlinable public var upstream: UpstreamKind { storage.upstream }
+    @inlinable public var tag: String { storage.fields.tag }
+    @inlinable public var upstream: UpstreamKind { storage.fields.upstream }
     /// Whether repeating the request has no extra effect (GET/PUT/DELETE), so it may be retried.
-    @inlinable public var isIdempotent: Bool { storage.isIdempotent }
-    @inlinable public var ttlClass: TTLClass { storage.ttlClass }
-    @inlinable public var group: RouteGroup { storage.group }
+    @inlinable public var isIdempotent: Bool { storage.fields.isIdempotent }
+    @inlinable public var ttlClass: TTLClass { storage.fields.ttlClass }
+    @inlinable public var group: RouteGroup { storage.fields.group }
     /// Names of the `{param}` segments of `template`, in path order.
-    @inlinable public var pathParameterNames: [String] { storage.pathParameterNames }
+    @inlinable public var pathParameterNames: [String] { storage.fields.pathParameterNames }
 
     public init(
         index: Int,
@@ -103,7 +79,7 @@ public struct RouteDescriptor: Sendable, Hashable {
             guard segment.first == "{", segment.last == "}", segment.count > 2 else { return nil }
             return String(segment.dropFirst().dropLast())
         }
-        storage = Storage(
+        storage = Storage(Fields(
             index: index,
             method: method,
             template: template,
@@ -117,42 +93,15 @@ public struct RouteDescriptor: Sendable, Hashable {
             isIdempotent: isIdempotent,
             ttlClass: ttlClass,
             group: group,
-            pathParameterNames: pathParameterNames)
+            pathParameterNames: pathParameterNames))
     }
 
-    /// Equal when every field is (the same row of two tables built alike), as before the fields
-    /// moved into `Storage`.
     public static func == (lhs: RouteDescriptor, rhs: RouteDescriptor) -> Bool {
-        if lhs.storage === rhs.storage { return true }
-        return lhs.index == rhs.index
-            && lhs.method == rhs.method
-            && lhs.template == rhs.template
-            && lhs.operationID == rhs.operationID
-            && lhs.scope == rhs.scope
-            && lhs.isMutation == rhs.isMutation
-            && lhs.isDeprecated == rhs.isDeprecated
-            && lhs.oauthScopes == rhs.oauthScopes
-            && lhs.tag == rhs.tag
-            && lhs.upstream == rhs.upstream
-            && lhs.isIdempotent == rhs.isIdempotent
-            && lhs.ttlClass == rhs.ttlClass
-            && lhs.group == rhs.group
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(index)
-        hasher.combine(method)
-        hasher.combine(template)
-        hasher.combine(operationID)
-        hasher.combine(scope)
-        hasher.combine(isMutation)
-        hasher.combine(isDeprecated)
-        hasher.combine(oauthScopes)
-        hasher.combine(tag)
-        hasher.combine(upstream)
-        hasher.combine(isIdempotent)
-        hasher.combine(ttlClass)
-        hasher.combine(group)
+        hasher.combine(storage.fields)
     }
 
     /// Whether answers may be cached: a GET whose TTL class is not `never`.
