@@ -16,7 +16,7 @@ import Testing
         #expect(HeapSize.allocation(1) == 32)
     }
 
-    @Test func costCountsBodyAllocationStringsAndHeaders() throws {
+    @Test func costCountsBodyAllocationStringsAndHeaderLines() throws {
         let body = ByteBuffer(repeating: 0x61, count: 2_300)
         let key = CacheKey(text: "GET|/v1/tracks/abc|market=US|shared", path: "/v1/tracks/abc", scope: nil)
         func entry(_ headers: HTTPHeaders) -> CachedResponse {
@@ -30,7 +30,13 @@ import Testing
             "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=7200",
             "etag": "\"0123456789abcdef0123456789abcdef\"",
         ])
-        // Three headers: the array, three long values and the ETag kept twice (header and field).
-        #expect(withHeaders.cost - bare.cost >= HeapSize.array(count: 3, stride: 32) + 4 * 48)
+        // The fields' wire lines (one buffer) and the ETag kept again as a field.
+        let lineBytes = withHeaders.headerLines.readableBytes
+        #expect(lineBytes == 126)
+        #expect(withHeaders.headerLines.capacity >= lineBytes)
+        #expect(
+            withHeaders.cost - bare.cost
+                == HeapSize.buffer(capacity: withHeaders.headerLines.capacity)
+                - HeapSize.buffer(capacity: bare.headerLines.capacity) + HeapSize.string(withHeaders.etag))
     }
 }

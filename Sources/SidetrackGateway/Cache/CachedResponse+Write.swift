@@ -7,18 +7,21 @@ extension ChannelHandlerContext {
     /// and `Age`; a `304` without body when the client's `If-None-Match` matched. Records what was
     /// sent (cache label, status, body bytes) in `request`, for stage 9.
     ///
-    /// The head goes straight into bytes (`ResponseHeadWriter`) from the entry's shared headers: a hit
-    /// copies no `HTTPHeaders`, and the body is a slice of the stored buffer.
+    /// The head goes straight into bytes (`ResponseHeadWriter`): a hit copies the entry's stored
+    /// field lines in one go, and the body is a slice of the stored buffer.
     func writeCached(
         _ entry: CachedResponse, label: CacheLabel, notModified: Bool, request: inout RequestContext,
         keepAlive: Bool, now: Int64
     ) {
         let status: HTTPResponseStatus = notModified ? .notModified : entry.status
         var writer = ResponseHeadWriter(version: request.version, status: status, allocator: channel.allocator)
-        for (name, value) in entry.headers {
+        if notModified {
             // A 304 describes the stored representation without sending it.
-            if notModified, CachedResponse.isRepresentationHeader(name) { continue }
-            writer.add(name: name, value: value)
+            for (name, value) in entry.headers where !CachedResponse.isRepresentationHeader(name) {
+                writer.add(name: name, value: value)
+            }
+        } else {
+            writer.add(lines: entry.headerLines)
         }
         writer.add("x-request-id", value: request.requestID)
         if let traceResponse = request.traceResponseValue { writer.add("traceresponse", value: traceResponse) }

@@ -5,12 +5,16 @@ import SidetrackCore
 /// One stored answer, ready to be written on the event loop: status, the headers to replay and
 /// the body exactly as the client gets it (links already rewritten, gzip if the key says so).
 ///
-/// Immutable and shared: a hit writes a slice of `body` without copying it.
+/// Immutable and shared: a hit writes a slice of `body` without copying it, and its stored header
+/// fields as one block of bytes (`headerLines`) encoded and checked once, when the entry was made.
 final class CachedResponse: Sendable {
     let status: HTTPResponseStatus
     /// Upstream headers minus hop-by-hop and the per-request ones (`X-Request-ID`,
-    /// `Content-Length`, `Server-Timing`, `X-Cache`, `Age`, `Date`), which every answer sets anew.
-    let headers: HTTPHeaders
+    /// `Content-Length`, `Server-Timing`, `X-Cache`, `Age`, `Date`), which every answer sets anew,
+    /// in wire form: `name: value\r\n` per field. A field that fails the checks a response head's
+    /// fields must pass (`HTTPFieldCheck`: a tampered disk entry, say) is left out, so no entry can
+    /// split a response.
+    let headerLines: ByteBuffer
     let body: ByteBuffer
     let etag: String?
     let lifetimes: CacheLifetimes
@@ -29,7 +33,7 @@ final class CachedResponse: Sendable {
         self.scope = key.scope
         self.route = route
         self.status = status
-        self.headers = Self.replayable(headers)
+        self.headerLines = Self.replayableLines(headers)
         self.body = body
         self.etag = headers.first(name: "etag")
         self.lifetimes = lifetimes
@@ -41,7 +45,7 @@ final class CachedResponse: Sendable {
         scope = other.scope
         route = other.route
         status = other.status
-        headers = other.headers
+        headerLines = other.headerLines
         body = other.body
         etag = other.etag
         self.lifetimes = lifetimes
@@ -62,11 +66,7 @@ final class CachedResponse: Sendable {
     var cost: Int {
         var bytes = HeapSize.buffer(capacity: body.capacity) + Self.fixedOverhead
         bytes += HeapSize.string(key) + HeapSize.string(path) + HeapSize.string(scope) + HeapSize.string(etag)
-        bytes += HeapSize.array(count: headers.count, stride: 2 * MemoryLayout<String>.stride)
-        for (name, value) in headers {
-            bytes += HeapSize.string(name) + HeapSize.string(value)
-        }
-        return bytes
+        return bytes + HeapSize.buffer(capacity: headerLines.capacity)
     }
 
     private static let fixedOverhead = 384
@@ -76,12 +76,33 @@ final class CachedResponse: Sendable {
         "transfer-encoding",
     ]
 
-    private static func replayable(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var kept = HTTPHeaders()
-        for (name, value) in headers where !perRequestHeaders.contains(name.lowercased()) {
-            kept.add(name: name, value: value)
+    private static func replayableLines(_ headers: HTTPHeaders) -> ByteBuffer {
+        let kept = headers.filter { name, value in
+            !perRequestHeaders.contains(name.lowercased()) && HTTPFieldCheck.isValidName(name)
+                && HTTPFieldCheck.isValidValue(value)
         }
-        return kept
+        var lines = ByteBuffer()
+        lines.reserveCapacity(kept.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
+        for (name, value) in kept {
+            lines.writeString(name)
+            lines.writeStaticString(": ")
+            lines.writeString(value)
+            lines.writeStaticString("\r\n")
+        }
+        return lines
+    }
+
+    /// The stored fields as `HTTPHeaders` (a `304`'s head and the disk tier; hits copy `headerLines`).
+    var headers: HTTPHeaders {
+        var headers = HTTPHeaders()
+        // Every line was written as `name: value\r\n` with a checked name, so its first `:` ends it.
+        for line in headerLines.readableBytesView.split(separator: UInt8(ascii: "\n")) {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            headers.add(
+                name: String(decoding: line[..<colon], as: UTF8.self),
+                value: String(decoding: line[(colon + 2)...].dropLast(), as: UTF8.self))
+        }
+        return headers
     }
 
     /// Headers that describe the body itself, left out of a `304` (it sends no body).

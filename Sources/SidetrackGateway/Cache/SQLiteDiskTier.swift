@@ -6,7 +6,8 @@ import SidetrackDiskCache
 /// The persistent tier over `SidetrackDiskCache`'s SQLite store: converts stored answers to the
 /// store's opaque entries and back.
 ///
-/// Headers are kept as `name: value\r\n` lines (names cannot hold `:`, values cannot hold CR/LF).
+/// Headers are kept as the entry's own `name: value\r\n` lines (names cannot hold `:`, values cannot
+/// hold CR/LF); read back, they are checked again as any entry's fields are.
 /// `stale-while-revalidate` is not stored: it is recomputed from the policy when an entry is read,
 /// so changing it takes effect for entries already on disk.
 struct SQLiteDiskTier: DiskTier {
@@ -18,16 +19,9 @@ struct SQLiteDiskTier: DiskTier {
     }
 
     func put(_ entry: CachedResponse) {
-        var headers: [UInt8] = []
-        for (name, value) in entry.headers {
-            headers.append(contentsOf: name.utf8)
-            headers.append(contentsOf: ": ".utf8)
-            headers.append(contentsOf: value.utf8)
-            headers.append(contentsOf: "\r\n".utf8)
-        }
         store.put(PersistedEntry(
             key: entry.key, route: entry.route, path: entry.path, scope: entry.scope, status: Int(entry.status.code),
-            headers: headers, body: Array(entry.body.readableBytesView), etag: entry.etag,
+            headers: Array(entry.headerLines.readableBytesView), body: Array(entry.body.readableBytesView), etag: entry.etag,
             storedAtMillis: entry.lifetimes.storedAt, freshUntilMillis: entry.lifetimes.freshUntil,
             usableUntilMillis: entry.lifetimes.usableUntil))
     }

@@ -53,12 +53,29 @@ struct ResponseHeadWriter {
         buffer.writeStaticString("\r\n")
     }
 
-    /// A field named by Sidetrack with a number for its value (`Content-Length`, `Age`).
+    /// A field named by Sidetrack with a number for its value (`Content-Length`, `Age`), its digits
+    /// written straight into the head (no `String` per number).
     mutating func add(_ name: StaticString, value: Int) {
         buffer.writeStaticString(name)
         buffer.writeStaticString(": ")
-        buffer.writeString(String(value))
+        if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            // Right to left; 20 digits hold any Int's magnitude.
+            var remaining = value.magnitude
+            var position = 20
+            repeat {
+                position -= 1
+                digits[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: digits[position...])))
+        }
         buffer.writeStaticString("\r\n")
+    }
+
+    /// Field lines already encoded and checked (`name: value\r\n` each): a stored answer's fields.
+    mutating func add(lines: ByteBuffer) {
+        buffer.writeImmutableBuffer(lines)
     }
 
     /// Ends the head with the blank line. Mutating, not `consuming`: a consuming method wrote to a
