@@ -46,6 +46,13 @@ enum JSONBytes {
         }
     }
 
+    /// Appends literal text (keys and punctuation) with one copy: a `String`'s UTF-8 view would be
+    /// appended through the generic sequence path (a visible share of an access line's encoding).
+    @inline(__always)
+    static func appendLiteral(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// Appends `"key":` — keys go through the same escaping as values.
     @inline(__always)
     static func appendKey(_ key: String, to out: inout [UInt8]) {
