@@ -9,9 +9,14 @@ import Synchronization
 ///
 /// Later metric families (cache, breaker, rate limit) can reuse this: give every bounded label
 /// combination a dense integer index and keep one table per family.
+///
+/// Each slot is an `Atomic<UInt>` holding the handle's retained object pointer (0: empty) rather
+/// than the standard library's `AtomicLazyReference`: that type's `load()` is not inlinable, so
+/// every look-up went through unspecialized generic code and instantiated metadata at run time
+/// (1.3 % of a cache hit's CPU for the two look-ups a request makes).
 public final class LazyHandleTable<Handle: AnyObject & Sendable>: @unchecked Sendable {
     // @unchecked: the slots are atomics, initialised in `init` and torn down in `deinit` only.
-    private let slots: UnsafeMutablePointer<AtomicLazyReference<Handle>>
+    private let slots: UnsafeMutablePointer<Atomic<UInt>>
 
     /// Number of slots.
     public let count: Int
@@ -21,11 +26,16 @@ public final class LazyHandleTable<Handle: AnyObject & Sendable>: @unchecked Sen
         self.count = max(0, count)
         self.slots = .allocate(capacity: self.count)
         for index in 0..<self.count {
-            (self.slots + index).initialize(to: AtomicLazyReference())
+            (self.slots + index).initialize(to: Atomic(0))
         }
     }
 
     deinit {
+        // Each published handle holds one retain, taken when it was stored.
+        for index in 0..<self.count {
+            let bits = self.slots[index].load(ordering: .acquiring)
+            if bits != 0 { Self.unmanaged(bits).release() }
+        }
         self.slots.deinitialize(count: self.count)
         self.slots.deallocate()
     }
@@ -34,7 +44,8 @@ public final class LazyHandleTable<Handle: AnyObject & Sendable>: @unchecked Sen
     @inline(__always)
     public func existing(at index: Int) -> Handle? {
         guard index >= 0, index < self.count else { return nil }
-        return self.slots[index].load()
+        let bits = self.slots[index].load(ordering: .acquiring)
+        return bits == 0 ? nil : Self.unmanaged(bits).takeUnretainedValue()
     }
 
     /// The handle at `index`, created with `make` on first use. Out-of-range indexes are a
@@ -42,7 +53,18 @@ public final class LazyHandleTable<Handle: AnyObject & Sendable>: @unchecked Sen
     @inline(__always)
     public func handle(at index: Int, orMake make: () -> Handle) -> Handle {
         guard index >= 0, index < self.count else { return make() }
-        if let existing = self.slots[index].load() { return existing }
-        return self.slots[index].storeIfNil(make())
+        if let existing = self.existing(at: index) { return existing }
+        let made = Unmanaged.passRetained(make())
+        let (stored, winner) = self.slots[index].compareExchange(
+            expected: 0, desired: UInt(bitPattern: made.toOpaque()), ordering: .acquiringAndReleasing)
+        if stored { return made.takeUnretainedValue() }
+        // Another thread published first: use its handle, give ours back.
+        made.release()
+        return Self.unmanaged(winner).takeUnretainedValue()
+    }
+
+    @inline(__always)
+    private static func unmanaged(_ bits: UInt) -> Unmanaged<Handle> {
+        Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: bits)!)
     }
 }
