@@ -84,13 +84,19 @@ struct FastRandom: RandomNumberGenerator {
 
 /// Fixed-width lowercase hex formatting without Foundation.
 public enum Hex {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// The digit of a nibble by arithmetic: a table in a global would be a lazy-initialisation
+    /// check and a bounds check per digit (32 of each per request id).
+    @inline(__always)
+    static func digit(_ nibble: UInt64) -> UInt8 {
+        let value = UInt8(truncatingIfNeeded: nibble & 0xF)
+        return value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
+    }
 
     public static func string(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { buffer in
             var v = value
             for i in stride(from: 15, through: 0, by: -1) {
-                buffer[i] = digits[Int(v & 0xF)]
+                buffer[i] = digit(v)
                 v >>= 4
             }
             return 16
@@ -102,8 +108,8 @@ public enum Hex {
         String(unsafeUninitializedCapacity: 32) { buffer in
             var h = high, l = low
             for i in stride(from: 15, through: 0, by: -1) {
-                buffer[i] = digits[Int(h & 0xF)]
-                buffer[i + 16] = digits[Int(l & 0xF)]
+                buffer[i] = digit(h)
+                buffer[i + 16] = digit(l)
                 h >>= 4
                 l >>= 4
             }
@@ -115,8 +121,8 @@ public enum Hex {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
+            out.append(digit(UInt64(byte >> 4)))
+            out.append(digit(UInt64(byte)))
         }
         return String(decoding: out, as: UTF8.self)
     }
