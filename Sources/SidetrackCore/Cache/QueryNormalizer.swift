@@ -61,6 +61,6 @@ public enum QueryNormalizer {
     }
 
     private static func firstIndex(of byte: UInt8, in text: Substring, ascii: Bool) -> Substring.Index? {
-        ascii ? text.utf8.firstIndex(of: byte) : text.firstIndex(of: Character(Unicode.Scalar(byte)))
+        ascii ? text.firstUTF8Index(of: byte) : text.firstIndex(of: Character(Unicode.Scalar(byte)))
     }
 }

@@ -18,7 +18,10 @@ struct LocalEndpoints: Sendable {
 
     /// The probe and metrics paths also answered on the proxy listener.
     static func isProbePath(_ path: Substring) -> Bool {
-        path == "/live" || path == "/ready" || path == "/health" || path == "/metrics"
+        // The longest is 8 bytes: a proxied path is turned away by its length alone, before four
+        // Unicode-aware string comparisons (every request asks).
+        guard path.utf8.count <= 8 else { return false }
+        return path == "/live" || path == "/ready" || path == "/health" || path == "/metrics"
     }
 
     /// The response for `path`, or nil when it is not a local endpoint.

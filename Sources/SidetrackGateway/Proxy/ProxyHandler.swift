@@ -41,7 +41,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var peer: String?
     private var readPending = false
     private var context: ChannelHandlerContext?
-    private var identities = TokenIdentityMemo()
+    private var memo = ConnectionMemo()
     private var requestIDs = RequestIDGenerator()
     /// This loop's load shedding (nil when the loop is not the gateway's).
     private var admission: LoopAdmission?
@@ -86,7 +86,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // Past the connection cap: whatever this connection asks is answered, and then it is closed.
         if overConnectionCap { request.keepAlive = false }
         let plan = services.pipeline.plan(
-            head, peer: peer, identities: &identities, context: &request, shed: shouldShed(),
+            head, peer: peer, memo: &memo, context: &request, shed: shouldShed(),
             waiter: followerWaiter(context))
         perform(plan, head: head, request: consume request, context: context, requestEnded: false)
     }

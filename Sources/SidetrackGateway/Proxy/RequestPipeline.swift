@@ -63,11 +63,11 @@ final class RequestPipeline: Sendable {
     enum BodyShape { case length(Int), chunked }
 
     func plan(
-        _ head: HTTPRequestHead, peer: String?, identities: inout TokenIdentityMemo, context: inout RequestContext,
+        _ head: HTTPRequestHead, peer: String?, memo: inout ConnectionMemo, context: inout RequestContext,
         shed: @autoclosure () -> Bool, waiter: @autoclosure () -> ResponseCache.Waiter
     ) -> Plan {
         // 1. Accept & identify: correlation id, client identity, the target path (refusing to be an open proxy).
-        accept(head, peer: peer, identities: &identities, context: &context)
+        accept(head, peer: peer, memo: &memo, context: &context)
         if let refusal = validateTarget(head, context: &context) {
             return .local(.error(refusal), observed: true, keepAlive: false)
         }
@@ -157,14 +157,14 @@ final class RequestPipeline: Sendable {
     // MARK: - 1. Accept & identify
 
     private func accept(
-        _ head: HTTPRequestHead, peer: String?, identities: inout TokenIdentityMemo, context: inout RequestContext
+        _ head: HTTPRequestHead, peer: String?, memo: inout ConnectionMemo, context: inout RequestContext
     ) {
         let offered = head.headers.first(name: "x-request-id") ?? head.headers.first(name: "x-correlation-id")
         if let offered, RequestID.isWellFormed(offered) {
             context.requestID = offered
         }
         if let authorization = head.headers.first(name: "authorization"),
-            let known = identities.identify(authorization, with: identifier)
+            let known = memo.tokens.identify(authorization, with: identifier)
         {
             context.tokenIdentity = known.identity
             context.client = known.client
@@ -173,7 +173,7 @@ final class RequestPipeline: Sendable {
         }
         context.acceptsGzip = HeaderPolicy.acceptsGzip(head.headers)
         context.hasIdempotencyKey = head.headers.contains(name: "idempotency-key")
-        context.publicBase = publicBase(head.headers)
+        context.publicBase = publicBase(head.headers, memo: &memo.publicBase)
     }
 
     /// Splits the request target into path and query; refuses CONNECT and absolute-form targets
@@ -198,10 +198,12 @@ final class RequestPipeline: Sendable {
         return nil
     }
 
-    private func publicBase(_ headers: HTTPHeaders) -> String {
+    private func publicBase(_ headers: HTTPHeaders, memo: inout PublicBaseMemo) -> String {
         if let configured = settings.publicBaseURL { return configured }
-        if let host = headers.first(name: "host"), Self.isSafeHost(host) { return "http://" + host }
-        return "http://\(settings.proxyHost):\(settings.proxyPort)"
+        return memo.base(forHost: headers.first(name: "host")) { host in
+            if let host, Self.isSafeHost(host) { return "http://" + host }
+            return "http://\(settings.proxyHost):\(settings.proxyPort)"
+        }
     }
 
     /// Host header values that can go into a link verbatim (no injection of paths or quotes).

@@ -17,7 +17,7 @@ enum RequestTarget {
     /// neighbour can join `?` into a larger Character; then the search is Character-wise again.
     private static func queryMark(in target: Substring) -> Substring.Index? {
         let bytes = target.utf8
-        guard let mark = bytes.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        guard let mark = target.firstUTF8Index(of: UInt8(ascii: "?")) else { return nil }
         let after = bytes.index(after: mark)
         let joinsNeighbour =
             (mark > bytes.startIndex && bytes[bytes.index(before: mark)] >= 0x80)

@@ -1,3 +1,5 @@
+import SidetrackCore
+
 /// One access-log line (DESIGN §4): everything an operator needs about one request, with ids
 /// that join it to its trace. Encoded by hand (``encode(into:)``) because it is written once
 /// per request on the event loop.
@@ -143,7 +145,7 @@ public struct AccessLogRecord: Sendable {
 
     @inline(__always)
     private static func withoutQuery(_ path: Substring) -> Substring {
-        guard let question = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return path }
+        guard let question = path.firstUTF8Index(of: UInt8(ascii: "?")) else { return path }
         return path[..<question]
     }
 }

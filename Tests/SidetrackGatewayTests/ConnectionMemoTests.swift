@@ -1,0 +1,45 @@
+import SidetrackCore
+import Testing
+
+@testable import SidetrackGateway
+
+/// Per-connection memos give what deriving the value afresh gives, whatever the order of values.
+@Suite struct ConnectionMemoTests {
+    @Test func theBaseIsMadeOncePerHostValue() {
+        var memo = PublicBaseMemo()
+        var made: [String?] = []
+        func base(_ host: String?) -> String {
+            memo.base(forHost: host) { host in
+                made.append(host)
+                return host.map { "http://" + $0 } ?? "http://listener"
+            }
+        }
+        #expect(base("a.test") == "http://a.test")
+        #expect(base("a.test") == "http://a.test")
+        #expect(base("b.test") == "http://b.test")
+        #expect(base(nil) == "http://listener")
+        #expect(base(nil) == "http://listener")
+        #expect(base("a.test") == "http://a.test")
+        #expect(made == ["a.test", "b.test", nil, "a.test"])
+    }
+
+    @Test(arguments: [
+        ("/live", true), ("/ready", true), ("/health", true), ("/metrics", true), ("/livex", false),
+        ("/v1/tracks/abc", false), ("/metricss", false), ("", false), ("/", false),
+    ])
+    func probePathsAreKnownByName(path: String, isProbe: Bool) {
+        #expect(LocalEndpoints.isProbePath(Substring(path)) == isProbe)
+    }
+
+    @Test func theFirstByteIsFoundInASlice() {
+        let text = "/v1/search?q=a?b&type=track"
+        let slice = text.dropFirst(4)
+        let mark = slice.firstUTF8Index(of: UInt8(ascii: "?"))
+        #expect(mark.map { String(slice[..<$0]) } == "search")
+        #expect(slice.firstUTF8Index(of: UInt8(ascii: "#")) == nil)
+        #expect(Substring("").firstUTF8Index(of: UInt8(ascii: "?")) == nil)
+        // Non-ASCII before the byte: the index still lands on it.
+        let accented = Substring("/v1/café?x=1")
+        #expect(accented.firstUTF8Index(of: UInt8(ascii: "?")).map { String(accented[$0...]) } == "?x=1")
+    }
+}
