@@ -112,6 +112,31 @@ timeout $((seconds + 2 * client_timeout + 60)) python3 bench/openloop.py --url "
   || procs_die "bench/openloop.py failed"
 rss=$(bench_rss_kib "$gateway_pid") || rss=0
 kill -0 "$gateway_pid" 2>/dev/null || procs_die "the gateway died under overload"
+# The gateway's own view (its access log): how long requests took from the moment it read their
+# head. A client-side timeout with no gateway-side request that long waited before the gateway
+# read it (generator pool, accept backlog, socket buffer), not inside it.
+python3 - "$GATEWAY_LOG" "$client_timeout" <<'PY' | tee -a "$results/overload.txt"
+import json, sys
+slow_ms = float(sys.argv[2]) * 1000
+by_status = {}
+for line in open(sys.argv[1], errors="replace"):
+    if '"msg":"request"' not in line:
+        continue
+    try:
+        record = json.loads(line)
+    except ValueError:
+        continue
+    by_status.setdefault(record.get("status"), []).append(float(record.get("duration_ms") or 0))
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
+parts = []
+for status, values in sorted(by_status.items(), key=lambda item: str(item[0])):
+    slow = sum(1 for v in values if v > slow_ms)
+    parts.append(f"{status} × {len(values)}: p50 {pct(values, 0.5):.1f} ms, p99 {pct(values, 0.99):.1f} ms, "
+                 f"max {max(values):.1f} ms, {slow} over {slow_ms / 1000:g} s")
+print("gateway-side (head read → answer written): " + ("; ".join(parts) or "no access lines"))
+PY
 
 line=$(grep '^OPENLOOP_RESULT ' "$results/overload.txt") || procs_die "no OPENLOOP_RESULT line"
 mapfile -t row < <(python3 - "$peak_rps" "$factor" "$upstream_ms" "$rss" "${line#OPENLOOP_RESULT }" \
