@@ -34,7 +34,8 @@ public struct CachePolicy: Sendable, Equatable {
     }
 
     public func ttl(for ttlClass: TTLClass) -> Duration {
-        ttlClass == .never ? .zero : (ttls[ttlClass] ?? ttlClass.defaultTTL)
+        // As for routes below: with no class overridden (the default), skip hashing the class.
+        ttlClass == .never ? .zero : ((ttls.isEmpty ? nil : ttls[ttlClass]) ?? ttlClass.defaultTTL)
     }
 
     /// The route's freshness: its own override, else its class's. Zero for routes the table does
