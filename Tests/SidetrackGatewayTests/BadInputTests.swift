@@ -73,6 +73,21 @@ import Testing
         }
     }
 
+    /// A malformed chunk in the middle of an upload ends that connection at once: the request's
+    /// handler learns its body failed rather than waiting for the rest of it.
+    @Test func aBadChunkMidUploadClosesTheConnectionAtOnce() async throws {
+        try await GatewayHarness.with { h in
+            let request = "PUT /v1/emulator/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3\r\nabc\r\nnot-a-size\r\n"
+            let (_, peerClosed) = try await RawHTTP.exchangeReportingClose(
+                port: h.ports.proxy, Array(request.utf8), timeout: .seconds(3))
+            #expect(peerClosed)
+            // The gateway goes on serving.
+            let (response, _) = try await h.get("/v1/tracks/abc")
+            #expect(response.status == .ok)
+        }
+    }
+
     @Test func invalidContentLengthIs400() async throws {
         try await GatewayHarness.with { h in
             let response = try await RawHTTP.exchange(

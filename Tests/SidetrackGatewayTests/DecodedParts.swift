@@ -2,7 +2,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 
-/// What an HTTP/1 decoder under test (`RequestDecoder`, `UpstreamResponseDecoder` or NIO's own)
+/// What an HTTP/1 decoder under test (`RequestSequencer`'s, `UpstreamResponseDecoder` or NIO's own)
 /// sent down the pipeline, in a form two decoders' outputs can be compared in.
 enum DecodedPart: Equatable, CustomStringConvertible {
     case head(String)
@@ -25,10 +25,14 @@ enum DecodedPart: Equatable, CustomStringConvertible {
 final class DecodedPartRecorder<Head: Equatable & Sendable>: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPPart<Head, ByteBuffer>
     private let describe: (Head) -> String
+    /// Called at each message's end (a server-side test answers there, so that `RequestSequencer`
+    /// passes on the next pipelined request).
+    private let atEnd: ((ChannelHandlerContext) -> Void)?
     private(set) var parts: [DecodedPart] = []
 
-    init(describe: @escaping (Head) -> String) {
+    init(describe: @escaping (Head) -> String, atEnd: ((ChannelHandlerContext) -> Void)? = nil) {
         self.describe = describe
+        self.atEnd = atEnd
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -44,6 +48,7 @@ final class DecodedPartRecorder<Head: Equatable & Sendable>: ChannelInboundHandl
             }
         case .end:
             parts.append(.end)
+            atEnd?(context)
         }
     }
 

@@ -4,24 +4,32 @@ import NIOHTTP1
 import Testing
 @testable import SidetrackGateway
 
-/// `RequestDecoder` against NIO's own `HTTPRequestDecoder`: the same bytes give the same heads,
-/// bodies and ends, however the bytes are split across reads; what it refuses, it refuses with an
-/// `HTTPParserError` and then ignores the rest of the connection.
+/// `RequestSequencer`'s request decoding against NIO's own `HTTPRequestDecoder`: the same bytes give
+/// the same heads, bodies and ends, however the bytes are split across reads; what it refuses, it
+/// refuses with an `HTTPParserError` and then ignores the rest of the connection.
 @Suite struct RequestDecoderTests {
     typealias Event = DecodedPart
 
-    /// Feeds `request` in pieces of `pieceSize` bytes (0: all at once) and returns the events.
+    /// Feeds `request` in pieces of `pieceSize` bytes (0: all at once) and returns the events. The
+    /// recorder answers each request at its end, as the proxy handler would, so the sequencer
+    /// passes on the next pipelined one.
     static func decode(_ request: [UInt8], pieceSize: Int = 0, nio: Bool = false, maxHeaderBytes: Int = 16 * 1024) throws -> [Event] {
-        let recorder = DecodedPartRecorder<HTTPRequestHead> { head in
-            "\(head.method.rawValue) \(head.uri) \(head.version) keepAlive=\(head.isKeepAlive) [\(head.headers.recorded)]"
-        }
+        let recorder = DecodedPartRecorder<HTTPRequestHead>(
+            describe: { head in
+                "\(head.method.rawValue) \(head.uri) \(head.version) keepAlive=\(head.isKeepAlive) [\(head.headers.recorded)]"
+            },
+            atEnd: nio ? nil : { context in
+                var writer = ResponseHeadWriter(version: .http1_1, status: .noContent, allocator: context.channel.allocator)
+                context.writeAndFlush(NIOAny(ResponsePart.whole(head: writer.finish(), body: nil, closes: false)), promise: nil)
+            })
         let channel = EmbeddedChannel()
         if nio {
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
         } else {
-            try channel.pipeline.syncOperations.addHandler(RequestDecoder(maxHeaderBytes: maxHeaderBytes))
+            try channel.pipeline.syncOperations.addHandler(RequestSequencer(maxHeaderBytes: maxHeaderBytes))
         }
         try channel.pipeline.syncOperations.addHandler(recorder)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 8080)).wait()
         try channel.feed(request, pieceSize: pieceSize)
         return recorder.parts
     }

@@ -66,9 +66,9 @@ import Testing
         return (channel, app, counter)
     }
 
+    /// A request's bytes, as one read.
     private static func request(_ channel: EmbeddedChannel, _ uri: String) throws {
-        try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: uri)))
-        try channel.writeInbound(HTTPServerRequestPart.end(nil))
+        try channel.writeInbound(ByteBuffer(string: "GET \(uri) HTTP/1.1\r\nHost: x\r\n\r\n"))
     }
 
     /// The bytes written so far, as text.
@@ -117,10 +117,43 @@ import Testing
     @Test func aMalformedPipelinedRequestIsReportedAfterTheResponseBeforeIt() throws {
         let (channel, app, _) = try Self.setUp()
         try Self.request(channel, "/first")
-        channel.pipeline.fireErrorCaught(HTTPParserError.invalidMethod)
+        try channel.writeInbound(ByteBuffer(string: "GET /second HTTP/1.1\nHost: x\n\n"))  // bare LF
         #expect(app.seen == ["head /first", "end"])
         app.respond()
         #expect(app.seen == ["head /first", "end", "error"])
+        // Nothing after the refusal is decoded.
+        try Self.request(channel, "/third")
+        #expect(app.seen == ["head /first", "end", "error"])
+        _ = try channel.finish()
+    }
+
+    @Test func requestsInOneReadArePassedOnOneAtATime() throws {
+        let (channel, app, _) = try Self.setUp()
+        try channel.writeInbound(ByteBuffer(
+            string: "GET /a HTTP/1.1\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 2\r\n\r\nhiGET /c HTTP/1.1\r\n\r\n"))
+        #expect(app.seen == ["head /a", "end"])
+        app.respondWhole(body: "a")
+        #expect(app.seen == ["head /a", "end", "head /b", "body", "end"])
+        app.respondWhole(body: "b")
+        app.respondWhole(body: "c")
+        #expect(app.seen == ["head /a", "end", "head /b", "body", "end", "head /c", "end"])
+        #expect(try Self.written(channel).components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+        _ = try channel.finish()
+    }
+
+    @Test func aBadChunkOfTheRequestInProgressIsReportedAtOnce() throws {
+        let (channel, app, _) = try Self.setUp()
+        try channel.writeInbound(ByteBuffer(
+            string: "POST /up HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n"))
+        // The handler is still answering this request; it must learn now that its body failed.
+        #expect(app.seen == ["head /up", "body", "error"])
+        _ = try channel.finish()
+    }
+
+    @Test func aRefusalWithNothingOpenGoesStraightToTheHandler() throws {
+        let (channel, app, _) = try Self.setUp()
+        try channel.writeInbound(ByteBuffer(string: "GET /a HTTP/1.1\r\nHost : x\r\n\r\n"))
+        #expect(app.seen == ["error"])
         _ = try channel.finish()
     }
 

@@ -86,7 +86,6 @@ import Testing
 
     private static func sidetrackBytes(_ parts: [ResponsePart], request: String) throws -> (String, Responder<ResponsePart>, EmbeddedChannel) {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
         try channel.pipeline.syncOperations.addHandler(RequestSequencer())
         let responder = Responder(parts)
         try channel.pipeline.syncOperations.addHandler(responder)
@@ -115,7 +114,6 @@ import Testing
             .end,
         ]
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
         try channel.pipeline.syncOperations.addHandler(RequestSequencer())
         try channel.pipeline.syncOperations.addHandler(Responder(parts))
         try channel.writeInbound(ByteBuffer(string: "GET / HTTP/1.1\r\n\r\n"))

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOHTTP1
 
-/// What the two HTTP/1 decoders (`RequestDecoder`, `UpstreamResponseDecoder`) share: the bytes
+/// What the two HTTP/1 decoders (`RequestSequencer`'s, `UpstreamResponseDecoder`) share: the bytes
 /// kept between reads, and their split into heads, body slices and ends.
 ///
 /// It fires nothing itself: `next` returns one event at a time and its owner fires each on the

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// What the two HTTP/1 decoders (`RequestDecoder`, `UpstreamResponseDecoder`) keep between reads.
+/// What the two HTTP/1 decoders (`RequestSequencer`'s, `UpstreamResponseDecoder`) keep between reads.
 enum UndecodedBytes {
     /// The bytes to keep after decoding `buffer`: its undecoded rest, then `arrived` (bytes that
     /// came in while the decoded parts were being fired); nil when there are none.

@@ -35,11 +35,10 @@ final class HTTPListener: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // `RequestDecoder` (in place of NIO's request decoder); then `RequestSequencer`
-                    // for pipelining, quiescing and encoding the responses (in place of NIO's
-                    // response encoder, header validator and pipelining handler).
-                    try channel.pipeline.syncOperations.addHandler(RequestDecoder(maxHeaderBytes: maxHeaderBytes))
-                    try channel.pipeline.syncOperations.addHandler(RequestSequencer())
+                    // `RequestSequencer`: decoding, pipelining, quiescing and encoding the responses
+                    // (in place of NIO's request decoder, response encoder, header validator and
+                    // pipelining handler); then the listener's own handler.
+                    try channel.pipeline.syncOperations.addHandler(RequestSequencer(maxHeaderBytes: maxHeaderBytes))
                     try channel.pipeline.syncOperations.addHandler(makeHandler())
                     connections.add(channel)
                 }

@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Parses one request head (request line and field section, RFC 9112 §3 and §5) from the front of
-/// a buffer, for `RequestDecoder`.
+/// a buffer, for `RequestSequencer`.
 struct RequestHeadParser: MessageHeadParser {
     /// The field section's limit (the `maxHeaderBytes` setting); trailers get the same.
     let maxHeaderBytes: Int

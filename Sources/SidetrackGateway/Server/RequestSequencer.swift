@@ -1,25 +1,38 @@
 import NIOCore
 import NIOHTTP1
 
-/// One request at a time per keep-alive connection, in order (HTTP/1.1 pipelining), and graceful
-/// quiescing: NIO's `HTTPServerPipelineHandler`'s job, without stopping reading between requests.
+/// The HTTP/1.1 server side of a client connection: bytes in, requests out to the proxy handler one
+/// at a time, in order (pipelining); responses in, bytes out.
 ///
-/// NIO's handler withholds `read()` from the moment a request is complete until its response has
-/// ended, so every request answered asynchronously (everything that goes upstream) took the socket
-/// out of the epoll set and put it back: two `epoll_ctl` calls per request, ~7 % of a pass-through
-/// request's CPU. Clients almost never pipeline, so this handler keeps reading and stops only when
-/// a pipelined request actually had to be held back (bounded: one read's worth per connection).
+/// **Decoding** (in place of NIO's `HTTPRequestDecoder`, llhttp behind `ByteToMessageHandler`):
+/// a `MessageReader` over `RequestHeadParser` scans each head into an `HTTPRequestHead` and frames
+/// its body. Measured with `bench/run.sh`'s NIO floor (BENCH_FLOOR=1): NIO's decoder cost ~7 µs per
+/// keep-alive request, a byte scan into the same head about nothing beside the read itself; and
+/// decoding here rather than in a handler of its own saves every request part a trip through the
+/// pipeline (~1 % of a cache hit). Strict where leniency has been a smuggling vector (RFC 9112):
+/// lines end in CRLF only; no whitespace before a field's colon; no obs-fold; a message with both
+/// `Transfer-Encoding` and `Content-Length`, with differing lengths, or with a transfer coding other
+/// than `chunked` is refused. A refusal is an `HTTPParserError` for the proxy handler (400, or 431
+/// for `.headerOverflow`), reported after the responses before it; the connection's further input
+/// is ignored. Limits: the field section at most `maxHeaderBytes`, the whole head at most that plus
+/// 8 KiB for the request line; a chunk-size line (with extensions) 1 KiB; trailers, skipped,
+/// `maxHeaderBytes`.
 ///
-/// It also closes the connection after a response that says so (`Connection: close`, or HTTP/1.0
-/// without keep-alive), once that response is written, and drops whatever the client sent after.
+/// **Sequencing** (NIO's `HTTPServerPipelineHandler`'s job, without stopping reading between
+/// requests): NIO's handler withholds `read()` from the moment a request is complete until its
+/// response has ended, so every request answered asynchronously (everything that goes upstream)
+/// took the socket out of the epoll set and put it back: two `epoll_ctl` calls per request, ~7 % of
+/// a pass-through request's CPU. Clients almost never pipeline, so this handler keeps reading and
+/// stops only when a pipelined request actually had to be held back (bounded: one read's worth per
+/// connection). It also closes the connection after a response that says so (`Connection: close`,
+/// or HTTP/1.0 without keep-alive), once that response is written, and drops whatever the client
+/// sent after; and on quiescing, closes once the request in progress is answered.
 ///
-/// And it encodes the responses (`ResponseEncoder`): it knows which request each one answers, which
-/// is what framing needs (no body for `HEAD`), so NIO's response encoder and header validator are
-/// not in the pipeline at all.
-///
-/// Sits between the HTTP decoder and the proxy handler: requests in, responses out as bytes.
+/// **Encoding** (`ResponseEncoder`): it knows which request each response answers, which is what
+/// framing needs (no body for `HEAD`), so NIO's response encoder and header validator are not in the
+/// pipeline at all.
 final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = ResponsePart
     typealias OutboundOut = IOData
@@ -49,10 +62,34 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
     private var encoder = ResponseEncoder()
     /// An invalid head was refused: the connection is closing and nothing more is written.
     private var failed = false
+    private var reader: MessageReader<RequestHeadParser>
+
+    init(maxHeaderBytes: Int = 16 * 1024) {
+        reader = MessageReader(RequestHeadParser(maxHeaderBytes: maxHeaderBytes))
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // A read arriving while parts are being handed on (re-entrantly) joins the kept bytes and
+        // is decoded by the loop below, after the parts before it.
+        guard !closing, reader.append(unwrapInboundIn(data)) else { return }
+        while let event = reader.next(allocator: context.channel.allocator) {
+            switch event {
+            case .head(let head, let framing):
+                reader.startBody(framing)
+                accept(.head(head), context: context)
+            case .body(let slice):
+                accept(.body(slice), context: context)
+            case .end:
+                accept(.end(nil), context: context)
+            case .failure(let error):
+                refused(error, context: context)
+            }
+        }
+    }
+
+    /// A decoded part: passed on now, or held behind a response still going out.
+    private func accept(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         guard !closing else { return }
-        let part = unwrapInboundIn(data)
         if !held.isEmpty {
             held.append(.part(part))
         } else if case .head = part, responseOpen {
@@ -179,10 +216,21 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // A malformed pipelined request is answered (400) after the responses before it.
-        if error is HTTPParserError, !held.isEmpty || responseOpen {
+    /// Bytes that are not a request: a malformed pipelined request is answered (400) after the
+    /// responses before it; a malformed body of the request in progress (a bad chunk) is reported
+    /// at once, so that its handler stops waiting for the rest of it.
+    private func refused(_ error: HTTPParserError, context: ChannelHandlerContext) {
+        guard !closing else { return }
+        if !held.isEmpty || (responseOpen && !requestOpen) {
             held.append(.error(error))
+        } else {
+            context.fireErrorCaught(error)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? HTTPParserError {
+            refused(error, context: context)
         } else {
             context.fireErrorCaught(error)
         }

@@ -3,7 +3,7 @@ import NIOHTTP1
 
 /// HTTP/1.1 response decoder for upstream connections: bytes in, `HTTPClientResponsePart`s out, in
 /// place of NIO's `HTTPResponseDecoder` (llhttp behind `ByteToMessageHandler`), which cost a
-/// pass-through request what NIO's request decoder cost a hit (see `RequestDecoder`).
+/// pass-through request what NIO's request decoder cost a hit (see `RequestSequencer`).
 ///
 /// It watches the request heads written through it, as NIO's decoder does, because a response's
 /// framing depends on its request: the answer to `HEAD` ends at its head (RFC 9112 §6.3), as do
