@@ -8,7 +8,7 @@
 struct LRUShard<Value> {
     @usableFromInline
     struct Slot {
-        @usableFromInline var key: HashedKey
+        @usableFromInline var key: String
         @usableFromInline var value: Value
         @usableFromInline var cost: Int
         @usableFromInline var usableUntil: Int64
@@ -16,7 +16,7 @@ struct LRUShard<Value> {
         @usableFromInline var next: Int
     }
 
-    @usableFromInline var index: [HashedKey: Int] = [:]
+    @usableFromInline var index: [String: Int] = [:]
     @usableFromInline var slots: [Slot?] = []
     @usableFromInline var free: [Int] = []
     /// Most recently used.
@@ -34,7 +34,7 @@ struct LRUShard<Value> {
 
     /// The value if present and still usable at `now`; an unusable one is dropped and reported.
     @inlinable
-    mutating func get(_ key: HashedKey, now: Int64, evicted: inout [CacheEvictionReason: Int]) -> Value? {
+    mutating func get(_ key: String, now: Int64, evicted: inout [CacheEvictionReason: Int]) -> Value? {
         guard let position = index[key], let slot = slots[position] else { return nil }
         if slot.usableUntil <= now {
             remove(at: position)
@@ -48,7 +48,7 @@ struct LRUShard<Value> {
     /// Stores `value`; evicts expired entries met at the cold end, then LRU entries, to fit.
     /// Returns false (and stores nothing) when `cost` alone exceeds the shard's budget.
     mutating func set(
-        _ key: HashedKey, value: Value, cost: Int, usableUntil: Int64, now: Int64,
+        _ key: String, value: Value, cost: Int, usableUntil: Int64, now: Int64,
         evicted: inout [CacheEvictionReason: Int]
     ) -> Bool {
         if let existing = index[key] { remove(at: existing) }
@@ -76,7 +76,7 @@ struct LRUShard<Value> {
     }
 
     @discardableResult
-    mutating func remove(_ key: HashedKey) -> Bool {
+    mutating func remove(_ key: String) -> Bool {
         guard let position = index[key] else { return false }
         remove(at: position)
         return true

@@ -27,16 +27,17 @@ public final class MemoryCache<Value: Sendable>: Sendable {
     public var maxEntryCost: Int { budget / shards.count }
 
     @inlinable
-    func shard(for key: HashedKey) -> Shard {
+    func shard(for key: String) -> Shard {
         // Deterministic per process (SWIFT_DETERMINISTIC_HASHING aside, any stable spread works).
-        shards[Int(UInt(bitPattern: key.hash) & UInt(shards.count - 1))]
+        var hasher = Hasher()
+        hasher.combine(key)
+        return shards[Int(UInt(bitPattern: hasher.finalize()) & UInt(shards.count - 1))]
     }
 
     /// Inlinable so the caller's module specializes the lookup for its `Value` (see `LRUShard`).
     @inlinable
     public func get(_ key: String, now: Int64) -> Value? {
         var evicted: [CacheEvictionReason: Int] = [:]
-        let key = HashedKey(key)
         let value = shard(for: key).withLock { $0.get(key, now: now, evicted: &evicted) }
         if !evicted.isEmpty { record(evicted) }
         return value
@@ -46,7 +47,6 @@ public final class MemoryCache<Value: Sendable>: Sendable {
     @discardableResult
     public func set(_ key: String, value: Value, cost: Int, usableUntil: Int64, now: Int64) -> Bool {
         var evicted: [CacheEvictionReason: Int] = [:]
-        let key = HashedKey(key)
         let stored = shard(for: key).withLock {
             $0.set(key, value: value, cost: cost, usableUntil: usableUntil, now: now, evicted: &evicted)
         }
@@ -56,8 +56,7 @@ public final class MemoryCache<Value: Sendable>: Sendable {
 
     @discardableResult
     public func remove(_ key: String) -> Bool {
-        let key = HashedKey(key)
-        return shard(for: key).withLock { $0.remove(key) }
+        shard(for: key).withLock { $0.remove(key) }
     }
 
     /// Removes every entry whose value matches (invalidation, purge); a full scan, which is fine

@@ -2,19 +2,6 @@ import Testing
 @testable import SidetrackCore
 
 @Suite struct MemoryCacheTests {
-    /// The key is hashed once; equal hashes alone never make two keys one entry.
-    @Test func hashedKeysCompareTheirText() {
-        #expect(HashedKey("GET /v1/tracks/a") == HashedKey("GET /v1/tracks/a"))
-        #expect(HashedKey("GET /v1/tracks/a").hash == HashedKey("GET /v1/tracks/a").hash)
-        #expect(HashedKey("GET /v1/tracks/a") != HashedKey("GET /v1/tracks/b"))
-        // Same hash, different text (as a collision would be): still different keys.
-        #expect(HashedKey("x", hash: 42) != HashedKey("y", hash: 42))
-        #expect(HashedKey("x", hash: 42) == HashedKey("x", hash: 42))
-        var index: [HashedKey: Int] = [HashedKey("x", hash: 42): 1, HashedKey("y", hash: 42): 2]
-        index[HashedKey("x", hash: 42)] = 3
-        #expect(index.count == 2 && index[HashedKey("y", hash: 42)] == 2 && index[HashedKey("x", hash: 42)] == 3)
-    }
-
     @Test func keysSpreadOverShardsAndAreFoundAgain() {
         let cache = MemoryCache<Int>(budget: 1 << 20, shardCount: 16)
         for i in 0..<500 { cache.set("GET /v1/tracks/\(i)|shared", value: i, cost: 10, usableUntil: .max, now: 0) }
