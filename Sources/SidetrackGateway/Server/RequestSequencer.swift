@@ -13,8 +13,8 @@ import NIOHTTP1
 /// lines end in CRLF only; no whitespace before a field's colon; no obs-fold; a message with both
 /// `Transfer-Encoding` and `Content-Length`, with differing lengths, or with a transfer coding other
 /// than `chunked` is refused. A refusal is an `HTTPParserError` for the proxy handler (400, or 431
-/// for `.headerOverflow`), reported after the responses before it; the connection's further input
-/// is ignored. Limits: the field section at most `maxHeaderBytes`, the whole head at most that plus
+/// for `.headerOverflow`) — after the responses before it when it is a pipelined request, at once
+/// when it is the body of the request in progress; the connection's further input is ignored. Limits: the field section at most `maxHeaderBytes`, the whole head at most that plus
 /// 8 KiB for the request line; a chunk-size line (with extensions) 1 KiB; trailers, skipped,
 /// `maxHeaderBytes`.
 ///
