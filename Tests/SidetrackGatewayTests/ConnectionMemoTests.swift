@@ -1,3 +1,4 @@
+import NIOCore
 import SidetrackCore
 import Testing
 
@@ -21,6 +22,12 @@ import Testing
         #expect(base(nil) == "http://listener")
         #expect(base("a.test") == "http://a.test")
         #expect(made == ["a.test", "b.test", nil, "a.test"])
+    }
+
+    @Test func theConnectionsOwnAddressIsTheFallback() throws {
+        #expect(PublicBaseMemo.connectionBase(try SocketAddress(ipAddress: "10.0.0.5", port: 8080)) == "http://10.0.0.5:8080")
+        #expect(PublicBaseMemo.connectionBase(try SocketAddress(ipAddress: "::1", port: 443)) == "http://[::1]:443")
+        #expect(PublicBaseMemo.connectionBase(nil) == nil)
     }
 
     @Test(arguments: [

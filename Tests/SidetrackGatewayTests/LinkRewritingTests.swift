@@ -33,13 +33,13 @@ import Testing
     }
 
     /// The base is remembered per connection (`PublicBaseMemo`); a new Host on the same client's
-    /// requests is still followed, and an unsafe one falls back to the listener's address.
+    /// requests is still followed, and an unsafe one falls back to the address the client reached.
     @Test func eachRequestGetsItsOwnHostsLinks() async throws {
         try await GatewayHarness.with { h in
             for host in ["a.test:1", "b.test:2", "a.test:1", "bad\"host", "b.test:2"] {
                 let (_, body) = try await h.get("/v1/tracks/abc", headers: ["host": host])
-                // The fallback is the configured listen address (the harness configures port 0).
-                let base = host == "bad\"host" ? "http://127.0.0.1:0" : "http://" + host
+                // The fallback is the address the connection reached (the harness listens on port 0).
+                let base = host == "bad\"host" ? h.proxyBase : "http://" + host
                 #expect(body.string.contains("\"\(base)/v1/tracks/abc\""), "host \(host)")
                 #expect(!body.string.contains("bad"))
             }

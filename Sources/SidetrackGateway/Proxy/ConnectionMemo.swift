@@ -1,3 +1,5 @@
+import NIOCore
+
 /// What one keep-alive connection's requests nearly always repeat, derived once per connection
 /// and value instead of once per request. Lives on the connection's event loop only.
 struct ConnectionMemo {
@@ -12,6 +14,16 @@ struct ConnectionMemo {
 struct PublicBaseMemo {
     private var host: String?
     private var base: String?
+    /// `http://` + the address this connection reached (set when it opens): the fallback base,
+    /// right where the configured listen address is not (port 0, or a wildcard host).
+    var connectionBase: String?
+
+    /// The base for a connection that reached `address`; nil when it has no IP address and port.
+    static func connectionBase(_ address: SocketAddress?) -> String? {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return nil }
+        if case .v6 = address { return "http://[\(ip)]:\(port)" }
+        return "http://\(ip):\(port)"
+    }
 
     /// The base for `host`: the one made last time when `host` is the same, else `make(host)`.
     mutating func base(forHost host: String?, make: (String?) -> String) -> String {

@@ -64,6 +64,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         peer = context.remoteAddress?.ipAddress
+        memo.publicBase.connectionBase = PublicBaseMemo.connectionBase(context.localAddress)
         counted = true
         overConnectionCap = !services.admission.connectionOpened()
         context.fireChannelActive()

@@ -200,9 +200,10 @@ final class RequestPipeline: Sendable {
 
     private func publicBase(_ headers: HTTPHeaders, memo: inout PublicBaseMemo) -> String {
         if let configured = settings.publicBaseURL { return configured }
+        let fallback = memo.connectionBase
         return memo.base(forHost: headers.first(name: "host")) { host in
             if let host, Self.isSafeHost(host) { return "http://" + host }
-            return "http://\(settings.proxyHost):\(settings.proxyPort)"
+            return fallback ?? "http://\(settings.proxyHost):\(settings.proxyPort)"
         }
     }
 
