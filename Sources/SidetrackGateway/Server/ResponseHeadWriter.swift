@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SidetrackCore
 
 /// Writes an HTTP/1 response head as bytes: status line, header fields, blank line.
 ///
@@ -59,17 +60,7 @@ struct ResponseHeadWriter {
         buffer.writeStaticString(name)
         buffer.writeStaticString(": ")
         if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            // Right to left; 20 digits hold any Int's magnitude.
-            var remaining = value.magnitude
-            var position = 20
-            repeat {
-                position -= 1
-                digits[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            } while remaining > 0
-            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: digits[position...])))
-        }
+        DecimalDigits.withDigits(of: UInt64(value.magnitude)) { buffer.writeBytes(UnsafeRawBufferPointer($0)) }
         buffer.writeStaticString("\r\n")
     }
 

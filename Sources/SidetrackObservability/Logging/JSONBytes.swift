@@ -1,3 +1,5 @@
+import SidetrackCore
+
 /// Hand-written JSON output for log lines: string escaping and number formatting straight into
 /// a byte buffer, with no Foundation formatting and no intermediate `String`s.
 enum JSONBytes {
@@ -74,17 +76,7 @@ enum JSONBytes {
     /// Appends `value` zero-padded to at least `minimumDigits` digits.
     @inline(__always)
     static func appendUnsigned(_ value: UInt64, minimumDigits: Int, to out: inout [UInt8]) {
-        // 20 digits hold any UInt64; build right to left in a fixed-size tuple-free buffer.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var remaining = value
-            var position = 20
-            repeat {
-                position -= 1
-                digits[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            } while remaining > 0 || 20 - position < minimumDigits
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position..<20]))
-        }
+        DecimalDigits.withDigits(of: value, minimumDigits: minimumDigits) { out.append(contentsOf: $0) }
     }
 
     /// Appends `value` with exactly three decimals (`12.345`); NaN and infinities become `0.000`
