@@ -41,6 +41,14 @@ import Testing
         #expect(Self.text(entry.headerLines) == "Content-Type: application/json\r\nCache-Control: private, max-age=0\r\n")
     }
 
+    /// The one parser of stored lines (the entry's own, and the disk tier's copy of them).
+    @Test func storedLinesParseBackAndALineWithoutAColonIsRefused() {
+        let lines = Array("Content-Type: application/json\r\nVary: \r\nX-Lf: only\n".utf8)
+        #expect(CachedResponse.fields(fromLines: lines) == ["Content-Type": "application/json", "Vary": "", "X-Lf": "only"])
+        #expect(CachedResponse.fields(fromLines: Array("Content-Type: a\r\nno colon here\r\n".utf8)) == nil)
+        #expect(CachedResponse.fields(fromLines: [UInt8]())?.isEmpty == true)
+    }
+
     @Test func noFieldsStoreNoBytes() {
         let entry = Self.entry([:])
         #expect(entry.headerLines.readableBytes == 0)

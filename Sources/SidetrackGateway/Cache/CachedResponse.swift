@@ -94,13 +94,18 @@ final class CachedResponse: Sendable {
 
     /// The stored fields as `HTTPHeaders` (a `304`'s head and the disk tier; hits copy `headerLines`).
     var headers: HTTPHeaders {
+        // Lines this type wrote itself always parse.
+        Self.fields(fromLines: headerLines.readableBytesView) ?? HTTPHeaders()
+    }
+
+    /// `name: value` lines, each ending in LF or CRLF (`headerLines`, or the disk tier's copy of
+    /// them), as fields; nil when a line has no `:`.
+    static func fields(fromLines lines: some BidirectionalCollection<UInt8>) -> HTTPHeaders? {
         var headers = HTTPHeaders()
-        // Every line was written as `name: value\r\n` with a checked name, so its first `:` ends it.
-        for line in headerLines.readableBytesView.split(separator: UInt8(ascii: "\n")) {
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            headers.add(
-                name: String(decoding: line[..<colon], as: UTF8.self),
-                value: String(decoding: line[(colon + 2)...].dropLast(), as: UTF8.self))
+        for line in lines.split(separator: UInt8(ascii: "\n")) {
+            let text = String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...], as: UTF8.self)
+            guard let colon = text.firstIndex(of: ":") else { return nil }
+            headers.add(name: String(text[..<colon]), value: String(text[text.index(after: colon)...].dropFirst()))
         }
         return headers
     }

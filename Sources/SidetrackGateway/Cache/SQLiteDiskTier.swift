@@ -43,12 +43,7 @@ struct SQLiteDiskTier: DiskTier {
     }
 
     private func decode(_ stored: PersistedEntry) -> CachedResponse? {
-        var headers = HTTPHeaders()
-        for line in stored.headers.split(separator: UInt8(ascii: "\n")) {
-            let text = String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
-            guard let colon = text.firstIndex(of: ":") else { return nil }
-            headers.add(name: String(text[..<colon]), value: String(text[text.index(after: colon)...].dropFirst()))
-        }
+        guard let headers = CachedResponse.fields(fromLines: stored.headers) else { return nil }
         let swrUntil = min(stored.freshUntilMillis + policy.staleWhileRevalidate.milliseconds, stored.usableUntilMillis)
         let lifetimes = CacheLifetimes(
             storedAt: stored.storedAtMillis, freshUntil: stored.freshUntilMillis,
