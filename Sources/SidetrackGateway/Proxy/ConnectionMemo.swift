@@ -9,8 +9,8 @@ struct ConnectionMemo {
     var publicBase = PublicBaseMemo()
 }
 
-/// The last `Host` value's link base (`http://` + host, or the listener's address when the host
-/// is missing or unsafe). Checking the value and building the string was ~0.6 % of a cache hit.
+/// The last `Host` value's link base (`http://` + host, or the address the connection reached when
+/// the host is missing or unsafe). Checking the value and building the string was ~0.6 % of a cache hit.
 struct PublicBaseMemo {
     private var host: String?
     private var base: String?

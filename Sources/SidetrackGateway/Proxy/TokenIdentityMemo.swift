@@ -2,7 +2,8 @@ import SidetrackCore
 
 /// The last bearer token's identity on one connection (part of `ConnectionMemo`). A keep-alive
 /// connection nearly always carries one user's token, and deriving the HMAC identity was ~6 % of
-/// a cache hit's CPU; this derives it once per connection and token. Lives on the connection's event loop only.
+/// a cache hit's CPU; this derives it once per connection and token. Lives on the connection's
+/// event loop only.
 ///
 /// It holds the `Authorization` value as the request head already did, for as long as the
 /// connection lives; the value never leaves this type (logs and keys see the identity only).
