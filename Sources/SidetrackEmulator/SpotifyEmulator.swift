@@ -91,6 +91,7 @@ public final class SpotifyEmulator: Sendable {
             return listener.channel
         }
         if let channel { try await channel.close() }
+        state.faults.releaseHeld()  // a parked request's promise must complete before it is freed
         await connections.closeAll()
     }
 

@@ -44,6 +44,52 @@ import Testing
         }
     }
 
+    @Test func heldRequestWaitsForTheReleaseThenAnswers() async throws {
+        try await EmulatorHarness.run { harness async throws in
+            harness.emulator.faults.set(Fault(held: true, pathPrefix: "/v1/tracks/held", remaining: 1))
+            async let held = harness.get("/v1/tracks/held")
+            let parked = await waitUntil { harness.emulator.faults.heldCount == 1 }
+            #expect(parked)
+            // Other requests go on while one is held.
+            #expect(try await harness.get("/v1/tracks/other").status == 200)
+            #expect(harness.emulator.faults.heldCount == 1)
+            #expect(harness.emulator.faults.releaseHeld() == 1)
+            #expect(try await held.status == 200)
+            #expect(harness.emulator.faults.heldCount == 0)
+        }
+    }
+
+    @Test func heldRequestsAreReleasedOverHTTPAndWhenTheEmulatorStops() async throws {
+        try await EmulatorHarness.run { harness async throws in
+            let set = try await harness.send(.POST, "/_emulator/faults", body: ByteBuffer(string: #"{"hold":true,"status":503,"count":1}"#))
+            #expect(set.status == 200)
+            #expect(set.text.contains(#""hold":true"#))
+            async let held = harness.get("/v1/tracks/abc")
+            #expect(await waitUntil { harness.emulator.faults.heldCount == 1 })
+            let release = try await harness.send(.POST, "/_emulator/faults/release")
+            #expect(release.text == #"{"released":1}"#)
+            #expect(try await held.status == 503)
+        }
+        // Stopping with a request still held completes its promise (NIO traps on a leaked one).
+        try await EmulatorHarness.run { harness async throws in
+            harness.emulator.faults.set(Fault(held: true))
+            let request = Task { try? await harness.get("/v1/tracks/abc") }
+            #expect(await waitUntil { harness.emulator.faults.heldCount == 1 })
+            try await harness.emulator.stop()
+            #expect(harness.emulator.faults.heldCount == 0)
+            _ = await request.value
+        }
+    }
+
+    /// Polls `condition` (bounded: 10 s) without sleeping longer than a few milliseconds at a time.
+    private func waitUntil(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<2000 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return condition()
+    }
+
     @Test func resetClosesWithoutAnswering() async throws {
         try await EmulatorHarness.run { harness async throws in
             harness.emulator.faults.set(Fault(resetConnection: true, remaining: 1))

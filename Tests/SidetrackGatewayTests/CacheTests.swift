@@ -194,18 +194,21 @@ import Testing
     @Test func aReadRacingAMutationIsNotStored() async throws {
         try await Self.withCache { h in
             let path = "/v1/playlists/race1/items?limit=50"
-            h.emulator.faults.set(Fault(latency: .milliseconds(1500), pathPrefix: "/v1/playlists/race1/items", remaining: 1))
+            // The read is held at the emulator until the mutation has been answered: in flight
+            // for as long as the test needs, with no timer to race.
+            h.emulator.faults.set(Fault(held: true, pathPrefix: "/v1/playlists/race1/items", remaining: 1))
             async let slow = h.get(path)
-            let inFlight = await SidetrackProcess.waitUntil(timeout: .seconds(10)) {
-                ((try? await h.send(.GET, "/cache/stats", base: h.adminBase).1.json())?["in_flight_keys"] as? Int) == 1
-            }
-            #expect(inFlight)
+            let parked = await SidetrackProcess.waitUntil(timeout: .seconds(30)) { h.emulator.faults.heldCount == 1 }
+            #expect(parked)
+            let stats = try await h.send(.GET, "/cache/stats", base: h.adminBase).1.json()
+            #expect(stats["in_flight_keys"] as? Int == 1)
             var json = HTTPHeaders()
             json.add(name: "authorization", value: "Bearer test-token")
             json.add(name: "content-type", value: "application/json")
             let (added, _) = try await h.send(
                 .POST, "/v1/playlists/race1/items", headers: json, body: Array(#"{"uris":["spotify:track:race"]}"#.utf8))
             #expect(added.status == .created)
+            h.emulator.faults.releaseHeld()
             let (first, _) = try await slow
             #expect(first.status == .ok)
             let (again, _) = try await h.get(path)

@@ -20,6 +20,8 @@ struct ControlEndpoints {
         case (.DELETE, ["faults"]):
             state.faults.clear()
             return .noContent()
+        case (.POST, ["faults", "release"]):
+            return .json("{\"released\":\(state.faults.releaseHeld())}")
         case (.GET, ["faults"]):
             return .json(state.faults.fault.map(Self.describe) ?? "null")
         case (.GET, ["stats"]):
@@ -39,18 +41,19 @@ struct ControlEndpoints {
         var retry_after: Int?
         var quota_exceeded: Bool?
         var reset: Bool?
+        var hold: Bool?
         var path_prefix: String?
         var count: Int?
     }
 
-    /// Reads `{"latency_ms","status","retry_after","quota_exceeded","reset","path_prefix","count"}`.
+    /// Reads `{"latency_ms","status","retry_after","quota_exceeded","reset","hold","path_prefix","count"}`.
     static func parseFault(_ body: ByteBuffer) throws(SpotifyAPIError) -> Fault {
         let data = body.readableBytes == 0 ? Data("{}".utf8) : Data(body.readableBytesView)
         let request: FaultRequest
         do {
             request = try JSONDecoder().decode(FaultRequest.self, from: data)
         } catch {
-            throw .badRequest("invalid fault: expected a JSON object with latency_ms, status, retry_after, quota_exceeded, reset, path_prefix, count")
+            throw .badRequest("invalid fault: expected a JSON object with latency_ms, status, retry_after, quota_exceeded, reset, hold, path_prefix, count")
         }
         var fault = Fault()
         if let latency = request.latency_ms {
@@ -71,6 +74,7 @@ struct ControlEndpoints {
         }
         fault.quotaExceeded = request.quota_exceeded ?? false
         fault.resetConnection = request.reset ?? false
+        fault.held = request.hold ?? false
         fault.pathPrefix = request.path_prefix
         return fault
     }
@@ -86,6 +90,7 @@ struct ControlEndpoints {
         if let retryAfter = fault.retryAfterSeconds { fields.append("\"retry_after\":\(retryAfter)") }
         fields.append("\"quota_exceeded\":\(fault.quotaExceeded)")
         fields.append("\"reset\":\(fault.resetConnection)")
+        fields.append("\"hold\":\(fault.held)")
         if let prefix = fault.pathPrefix { fields.append("\"path_prefix\":\(JSONText.quote(prefix))") }
         if let remaining = fault.remaining { fields.append("\"count\":\(remaining)") }
         return "{" + fields.joined(separator: ",") + "}"

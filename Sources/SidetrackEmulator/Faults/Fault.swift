@@ -3,6 +3,8 @@
 /// Fields combine: `latency` delays whatever comes next; `resetConnection` closes the connection
 /// without answering; otherwise `status` (or 429 implied by `retryAfterSeconds`/`quotaExceeded`)
 /// answers with Spotify's error body. A fault with only `latency` delays the normal answer.
+/// `held` parks the request until `FaultInjector.releaseHeld()`, so a test can act while a
+/// request is provably in flight instead of racing a timer.
 public struct Fault: Sendable, Equatable {
     /// Delay before answering (scheduled on the event loop, never a blocking sleep).
     public var latency: Duration?
@@ -14,6 +16,8 @@ public struct Fault: Sendable, Equatable {
     public var quotaExceeded: Bool
     /// Close the connection without answering.
     public var resetConnection: Bool
+    /// Hold the request (before its latency and answer) until the injector releases it.
+    public var held: Bool
     /// Only requests whose path starts with this prefix are affected (nil: all of them).
     public var pathPrefix: String?
     /// Apply to the next N matching requests, then clear (nil: until cleared).
@@ -25,6 +29,7 @@ public struct Fault: Sendable, Equatable {
         retryAfterSeconds: Int? = nil,
         quotaExceeded: Bool = false,
         resetConnection: Bool = false,
+        held: Bool = false,
         pathPrefix: String? = nil,
         remaining: Int? = nil
     ) {
@@ -33,6 +38,7 @@ public struct Fault: Sendable, Equatable {
         self.retryAfterSeconds = retryAfterSeconds
         self.quotaExceeded = quotaExceeded
         self.resetConnection = resetConnection
+        self.held = held
         self.pathPrefix = pathPrefix
         self.remaining = remaining
     }

@@ -1,9 +1,12 @@
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// The emulator's current fault, switchable at run time from tests (or over HTTP with
 /// `POST/DELETE /_emulator/faults`). Thread-safe.
 public final class FaultInjector: Sendable {
     private let current = NIOLockedValueBox<Fault?>(nil)
+    /// Requests parked by a `held` fault, each waiting for its promise.
+    private let parked = NIOLockedValueBox<[EventLoopPromise<Void>]>([])
 
     public init() {}
 
@@ -38,5 +41,28 @@ public final class FaultInjector: Sendable {
             }
             return fault
         }
+    }
+
+    /// How many requests a `held` fault is holding right now.
+    public var heldCount: Int {
+        parked.withLockedValue { $0.count }
+    }
+
+    /// Lets every held request go on (to its latency, then its answer). Returns how many.
+    @discardableResult
+    public func releaseHeld() -> Int {
+        let released = parked.withLockedValue { parked in
+            defer { parked = [] }
+            return parked
+        }
+        for promise in released { promise.succeed() }
+        return released.count
+    }
+
+    /// Parks a request; the future completes on `eventLoop` when `releaseHeld()` is called.
+    func hold(on eventLoop: any EventLoop) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        parked.withLockedValue { $0.append(promise) }
+        return promise.futureResult
     }
 }

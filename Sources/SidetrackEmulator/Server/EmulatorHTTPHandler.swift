@@ -87,6 +87,18 @@ final class EmulatorHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
             answer(context: context, head: head, request: request)
             return
         }
+        if fault.held {
+            state.faults.hold(on: context.eventLoop).assumeIsolated().whenSuccess {
+                guard context.channel.isActive else { return }
+                self.delayThenPlay(fault, context: context, head: head, request: request)
+            }
+        } else {
+            delayThenPlay(fault, context: context, head: head, request: request)
+        }
+    }
+
+    /// Waits out a fault's latency (if any), then plays its answer.
+    private func delayThenPlay(_ fault: Fault, context: ChannelHandlerContext, head: HTTPRequestHead, request: EmulatorRequest) {
         if let latency = fault.latency, latency > .zero {
             delayedAnswer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(latency)) {
                 self.delayedAnswer = nil
