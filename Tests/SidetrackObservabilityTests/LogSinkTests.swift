@@ -47,6 +47,34 @@ struct LogSinkTests {
         #expect(sink.droppedLineCount == 15)
     }
 
+    @Test("lines encoded in place: in order with the others; one that overflows is taken back out whole")
+    func encodedInPlace() {
+        let output = CollectedOutput()
+        let writerEntered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let firstBatch = FirstCall()
+        let sink = LogSink(capacityBytes: 50) { batch in
+            if firstBatch.take() {
+                writerEntered.signal()
+                _ = release.wait(timeout: .now() + 10)
+            }
+            output.append(batch)
+        }
+        sink.write { $0.append(contentsOf: "line-0000".utf8) }
+        #expect(writerEntered.wait(timeout: .now() + 10) == .success)
+        // The writer holds the first batch: 50 bytes of room. 30 + 1 fit; the 25-byte line does not.
+        sink.write { $0.append(contentsOf: String(repeating: "a", count: 30).utf8) }
+        sink.write { $0.append(contentsOf: String(repeating: "b", count: 25).utf8) }
+        sink.write(Array("line-0002".utf8))
+        #expect(sink.droppedLineCount == 1)
+        release.signal()
+        #expect(sink.flush(timeout: .seconds(10)))
+        #expect(output.lines == ["line-0000", String(repeating: "a", count: 30), "line-0002"])
+        sink.shutdown()
+        sink.write { $0.append(contentsOf: "after shutdown".utf8) }
+        #expect(sink.droppedLineCount == 2)
+    }
+
     @Test("a buffer grown by a burst is given back after it is written; a normal one is reused")
     func burstBufferIsReleased() {
         var grown = [UInt8](repeating: 0x61, count: 300 * 1024)

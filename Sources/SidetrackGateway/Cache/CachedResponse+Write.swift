@@ -11,10 +11,10 @@ extension ChannelHandlerContext {
     /// field lines in one go, and the body is a slice of the stored buffer.
     func writeCached(
         _ entry: CachedResponse, label: CacheLabel, notModified: Bool, request: inout RequestContext,
-        keepAlive: Bool, now: Int64
+        keepAlive: Bool, now: Int64, heads: inout HeadBufferRecycler
     ) {
         let status: HTTPResponseStatus = notModified ? .notModified : entry.status
-        var writer = ResponseHeadWriter(version: request.version, status: status, allocator: channel.allocator)
+        var writer = ResponseHeadWriter(version: request.version, status: status, heads: &heads, allocator: channel.allocator)
         if notModified {
             // A 304 describes the stored representation without sending it.
             for (name, value) in entry.headers where !CachedResponse.isRepresentationHeader(name) {
@@ -30,9 +30,9 @@ extension ChannelHandlerContext {
         if !notModified { writer.add("content-length", value: entry.body.readableBytes) }
         if !keepAlive { writer.add("connection", value: "close") }
         let sendsBody = !request.isHead && !notModified && entry.body.readableBytes > 0
-        writeAndFlush(
-            NIOAny(ResponsePart.whole(head: writer.finish(), body: sendsBody ? entry.body : nil, closes: !keepAlive)),
-            promise: nil)
+        let head = writer.finish()
+        heads.keep(head)
+        writeAndFlush(NIOAny(ResponsePart.whole(head: head, body: sendsBody ? entry.body : nil, closes: !keepAlive)), promise: nil)
         request.cache = label
         request.status = Int(status.code)
         request.bytesOut = sendsBody ? entry.body.readableBytes : 0

@@ -34,9 +34,6 @@ struct RequestObserver: Sendable {
             error: request.errorLabel,
             client: request.client,
             bytesOut: request.bytesOut)
-        var line: [UInt8] = []
-        line.reserveCapacity(512)
-        record.encode(into: &line)
-        sink.write(line)
+        sink.write { record.encode(into: &$0) }
     }
 }

@@ -43,6 +43,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var memo = ConnectionMemo()
     private var requestIDs = RequestIDGenerator()
+    private var heads = HeadBufferRecycler()
     /// This loop's load shedding (nil when the loop is not the gateway's).
     private var admission: LoopAdmission?
     /// The connection was counted open (`AdmissionControl`); `overConnectionCap`: past the cap.
@@ -197,7 +198,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         context.writeCached(
             entry, label: label, notModified: notModified, request: &request, keepAlive: request.keepAlive,
-            now: services.cache?.now() ?? entry.lifetimes.storedAt)
+            now: services.cache?.now() ?? entry.lifetimes.storedAt, heads: &heads)
     }
 
     /// The leader finished (or the wait ran out): answer with its result, or go upstream alone.

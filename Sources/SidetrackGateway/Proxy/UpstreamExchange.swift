@@ -48,6 +48,8 @@ final class UpstreamExchange: @unchecked Sendable {
     private var recorder: BodyRecorder?
     /// The client's ETag matched the new answer: it gets a 304 head, the body is only recorded.
     private var suppressBody = false
+    /// For the one cached answer an exchange may write (a revalidated or stale-if-error entry).
+    private var heads = HeadBufferRecycler()
     private var upstreamHead: HTTPResponseHead?
     /// A Spotify 429's body, kept (small) for the cooldown to replay.
     private var tooManyRequestsBody: [UInt8]?
@@ -573,7 +575,8 @@ final class UpstreamExchange: @unchecked Sendable {
         cache.record(label, route: request.route.index)
         mustClose = mustClose || !request.keepAlive
         channelContext.writeCached(
-            entry, label: label, notModified: notModified, request: &request, keepAlive: !mustClose, now: cache.now())
+            entry, label: label, notModified: notModified, request: &request, keepAlive: !mustClose, now: cache.now(),
+            heads: &heads)
     }
 
     /// The leader is done: hand its answer (or nil: go upstream yourselves) to coalesced followers.

@@ -14,6 +14,18 @@ struct ResponseHeadWriter {
 
     init(version: HTTPVersion, status: HTTPResponseStatus, allocator: ByteBufferAllocator, capacity: Int = 512) {
         buffer = allocator.buffer(capacity: capacity)
+        writeStatusLine(version: version, status: status)
+    }
+
+    /// Writes into the connection's recycled head buffer when it is free again. The buffer is
+    /// taken here, not passed in: an argument is still referenced by the caller while the first
+    /// bytes go in, and that first write would copy it (the allocation this exists to save).
+    init(version: HTTPVersion, status: HTTPResponseStatus, heads: inout HeadBufferRecycler, allocator: ByteBufferAllocator) {
+        buffer = heads.take(allocator: allocator)
+        writeStatusLine(version: version, status: status)
+    }
+
+    private mutating func writeStatusLine(version: HTTPVersion, status: HTTPResponseStatus) {
         switch (version.major, version.minor) {
         case (1, 1): buffer.writeStaticString("HTTP/1.1 ")
         case (1, 0): buffer.writeStaticString("HTTP/1.0 ")

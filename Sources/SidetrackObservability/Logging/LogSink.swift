@@ -43,6 +43,14 @@ public final class LogSink: Sendable {
         self.state.enqueue(line)
     }
 
+    /// Queues one line that `encode` appends to the buffer in place (no line array per call, no
+    /// copy); the sink appends the newline. `encode` runs under the sink's lock: it must only
+    /// append, be quick, and not touch the sink. A line that would overflow the buffer is taken
+    /// back out and counted as dropped.
+    public func write(encoding encode: (inout [UInt8]) -> Void) {
+        self.state.enqueue(encoding: encode)
+    }
+
     /// Queues one line given as any byte sequence; the sink appends the newline.
     public func write(bytes: some Sequence<UInt8>) {
         self.state.enqueue(Array(bytes))
@@ -119,6 +127,27 @@ private final class LogSinkState: @unchecked Sendable {
         // Only an empty buffer can have a sleeping writer; skip the wake-up otherwise.
         let writerMayBeWaiting = self.pending.isEmpty
         self.pending.append(contentsOf: line)
+        self.pending.append(UInt8(ascii: "\n"))
+        self.pendingLines += 1
+        self.acceptedLines += 1
+        if writerMayBeWaiting { self.condition.broadcast() }
+    }
+
+    func enqueue(encoding encode: (inout [UInt8]) -> Void) {
+        self.condition.lock()
+        defer { self.condition.unlock() }
+        guard !self.stopping else {
+            self.dropped += 1
+            return
+        }
+        let writerMayBeWaiting = self.pending.isEmpty
+        let start = self.pending.count
+        encode(&self.pending)
+        guard self.pending.count + 1 <= self.capacityBytes else {
+            self.pending.removeLast(self.pending.count - start)
+            self.dropped += 1
+            return
+        }
         self.pending.append(UInt8(ascii: "\n"))
         self.pendingLines += 1
         self.acceptedLines += 1
