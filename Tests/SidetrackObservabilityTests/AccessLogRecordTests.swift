@@ -50,6 +50,38 @@ struct AccessLogRecordTests {
         #expect(object.count == 20)
     }
 
+    @Test("the worst line (every string all control characters, extreme numbers) fits its room")
+    func worstCaseFitsTheBound() throws {
+        let controls = String(decoding: (0..<32).map { UInt8($0) } + Array(#""\"#.utf8), as: UTF8.self)
+        var record = Self.record()
+        record.requestID = controls
+        record.traceID = controls
+        record.spanID = controls
+        record.method = controls
+        record.route = controls
+        record.path = Substring(controls)
+        record.breaker = controls
+        record.rateLimit = controls
+        record.error = controls
+        record.client = controls
+        record.status = Int.min
+        record.retries = Int.max
+        record.bytesOut = Int.min
+        record.upstreamStatus = Int.max
+        record.durationMs = -8.9e15
+        record.upstreamMs = 8.9e15
+        let line = record.encoded()
+        #expect(line.count > AccessLogRecord.stackRoomBytes, "the second, worst-case room is what this exercises")
+        #expect(line.count <= record.maxEncodedBytes)
+        let object = try parseJSONObject(line)
+        #expect(object["client"] as? String == controls)
+        #expect(object["status"] as? Int == Int.min)
+        // A line appended after others lands after them, unchanged.
+        var out = Array("prefix ".utf8)
+        record.encode(into: &out)
+        #expect(out == Array("prefix ".utf8) + line)
+    }
+
     @Test("exact bytes, including nulls when there was no upstream call")
     func goldenLine() {
         var record = Self.record(upstream: false)

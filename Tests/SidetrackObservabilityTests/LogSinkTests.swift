@@ -47,8 +47,8 @@ struct LogSinkTests {
         #expect(sink.droppedLineCount == 15)
     }
 
-    @Test("lines encoded in place: in order with the others; one that overflows is taken back out whole")
-    func encodedInPlace() {
+    @Test("lines given as borrowed bytes: in order with the others, dropped whole when they overflow")
+    func borrowedLines() {
         let output = CollectedOutput()
         let writerEntered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -60,19 +60,23 @@ struct LogSinkTests {
             }
             output.append(batch)
         }
-        sink.write { $0.append(contentsOf: "line-0000".utf8) }
+        Self.write("line-0000", to: sink)
         #expect(writerEntered.wait(timeout: .now() + 10) == .success)
         // The writer holds the first batch: 50 bytes of room. 30 + 1 fit; the 25-byte line does not.
-        sink.write { $0.append(contentsOf: String(repeating: "a", count: 30).utf8) }
-        sink.write { $0.append(contentsOf: String(repeating: "b", count: 25).utf8) }
+        Self.write(String(repeating: "a", count: 30), to: sink)
+        Self.write(String(repeating: "b", count: 25), to: sink)
         sink.write(Array("line-0002".utf8))
         #expect(sink.droppedLineCount == 1)
         release.signal()
         #expect(sink.flush(timeout: .seconds(10)))
         #expect(output.lines == ["line-0000", String(repeating: "a", count: 30), "line-0002"])
         sink.shutdown()
-        sink.write { $0.append(contentsOf: "after shutdown".utf8) }
+        Self.write("after shutdown", to: sink)
         #expect(sink.droppedLineCount == 2)
+    }
+
+    private static func write(_ text: String, to sink: LogSink) {
+        Array(text.utf8).withUnsafeBufferPointer { sink.write(line: $0) }
     }
 
     @Test("a buffer grown by a burst is given back after it is written; a normal one is reused")

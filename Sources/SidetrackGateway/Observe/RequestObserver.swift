@@ -34,6 +34,6 @@ struct RequestObserver: Sendable {
             error: request.errorLabel,
             client: request.client,
             bytesOut: request.bytesOut)
-        sink.write { record.encode(into: &$0) }
+        record.withEncodedBytes { sink.write(line: $0) }
     }
 }

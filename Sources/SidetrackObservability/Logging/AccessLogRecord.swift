@@ -83,46 +83,93 @@ public struct AccessLogRecord: Sendable {
         self.bytesOut = bytesOut
     }
 
-    /// Appends the JSON object (no trailing newline) to `out`. Reuse `out` across requests
-    /// (`removeAll(keepingCapacity: true)`) to avoid an allocation per line.
+    /// Appends the JSON object (no trailing newline) to `out`, in one copy: the line is written
+    /// into room sized by `maxEncodedBytes` (on the stack) through a `ByteWriter`.
     public func encode(into out: inout [UInt8]) {
-        JSONBytes.appendLiteral(#"{"ts":""#, to: &out)
-        self.ts.append(to: &out)
-        JSONBytes.appendLiteral(#"","level":"info","msg":"request","request_id":"#, to: &out)
-        JSONBytes.appendString(self.requestID, to: &out)
-        JSONBytes.appendLiteral(#","trace_id":"#, to: &out)
-        Self.appendOptional(self.traceID, to: &out)
-        JSONBytes.appendLiteral(#","span_id":"#, to: &out)
-        Self.appendOptional(self.spanID, to: &out)
-        JSONBytes.appendLiteral(#","method":"#, to: &out)
-        JSONBytes.appendString(self.method, to: &out)
-        JSONBytes.appendLiteral(#","route":"#, to: &out)
-        JSONBytes.appendString(self.route, to: &out)
-        JSONBytes.appendLiteral(#","path":"#, to: &out)
-        JSONBytes.appendString(Self.withoutQuery(self.path), to: &out)
-        JSONBytes.appendLiteral(#","status":"#, to: &out)
-        JSONBytes.appendInt(Int64(self.status), to: &out)
-        JSONBytes.appendLiteral(#","duration_ms":"#, to: &out)
-        JSONBytes.appendFixed3(self.durationMs, to: &out)
-        JSONBytes.appendLiteral(#","cache":"#, to: &out)
-        JSONBytes.appendString(self.cache.rawValue, to: &out)
-        JSONBytes.appendLiteral(#","upstream_status":"#, to: &out)
-        if let upstreamStatus { JSONBytes.appendInt(Int64(upstreamStatus), to: &out) } else { Self.appendNull(to: &out) }
-        JSONBytes.appendLiteral(#","upstream_ms":"#, to: &out)
-        if let upstreamMs { JSONBytes.appendFixed3(upstreamMs, to: &out) } else { Self.appendNull(to: &out) }
-        JSONBytes.appendLiteral(#","retries":"#, to: &out)
-        JSONBytes.appendInt(Int64(self.retries), to: &out)
-        JSONBytes.appendLiteral(#","breaker":"#, to: &out)
-        JSONBytes.appendString(self.breaker, to: &out)
-        JSONBytes.appendLiteral(#","rate_limit":"#, to: &out)
-        Self.appendOptional(self.rateLimit, to: &out)
-        JSONBytes.appendLiteral(#","error":"#, to: &out)
-        Self.appendOptional(self.error, to: &out)
-        JSONBytes.appendLiteral(#","client":"#, to: &out)
-        JSONBytes.appendString(self.client, to: &out)
-        JSONBytes.appendLiteral(#","bytes_out":"#, to: &out)
-        JSONBytes.appendInt(Int64(self.bytesOut), to: &out)
-        out.append(UInt8(ascii: "}"))
+        self.withEncodedBytes { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the encoded line (no trailing newline), written on the stack: the request
+    /// path hands it to `LogSink.write(line:)`, which copies it under the sink's lock, so nothing
+    /// but that copy happens while the lock is held.
+    ///
+    /// The line is first written into 1 KiB of stack, which holds any ordinary line (~350 bytes);
+    /// only one that does not fit is written again into room for the worst case (every string
+    /// byte escaped), which is larger than what `withUnsafeTemporaryAllocation` puts on the stack
+    /// of an event-loop thread — sizing every line for the worst case cost a heap allocation each.
+    /// Not generic: called from another module, a generic one ran unspecialized, instantiating
+    /// its metadata on every request.
+    public func withEncodedBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let fitted = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.stackRoomBytes) { room -> Bool in
+            var writer = ByteWriter(room)
+            self.write(to: &writer)
+            guard !writer.overflowed else { return false }
+            body(UnsafeBufferPointer(rebasing: room[..<writer.count]))
+            return true
+        }
+        if fitted { return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: self.maxEncodedBytes) { room in
+            var writer = ByteWriter(room)
+            self.write(to: &writer)
+            precondition(!writer.overflowed, "AccessLogRecord: line longer than maxEncodedBytes")
+            body(UnsafeBufferPointer(rebasing: room[..<writer.count]))
+        }
+    }
+
+    /// What `withUnsafeTemporaryAllocation` always places on the stack.
+    static let stackRoomBytes = 1024
+
+    /// Room enough for any line of this record: the keys and punctuation (~250 bytes), the
+    /// timestamp, six numbers and the quotes and nulls fit in `fixedBytes`; each string may take
+    /// six bytes per byte once escaped.
+    var maxEncodedBytes: Int {
+        var strings = self.requestID.utf8.count + self.method.utf8.count + self.route.utf8.count
+        strings += self.path.utf8.count + self.cache.rawValue.utf8.count + self.breaker.utf8.count
+        strings += self.client.utf8.count + (self.traceID?.utf8.count ?? 0) + (self.spanID?.utf8.count ?? 0)
+        strings += (self.rateLimit?.utf8.count ?? 0) + (self.error?.utf8.count ?? 0)
+        return Self.fixedBytes + 6 * strings
+    }
+
+    static let fixedBytes = 512
+
+    private func write(to out: inout ByteWriter) {
+        out.write(#"{"ts":""#)
+        self.ts.write(to: &out)
+        out.write(#"","level":"info","msg":"request","request_id":"#)
+        JSONBytes.writeString(self.requestID, to: &out)
+        out.write(#","trace_id":"#)
+        Self.writeOptional(self.traceID, to: &out)
+        out.write(#","span_id":"#)
+        Self.writeOptional(self.spanID, to: &out)
+        out.write(#","method":"#)
+        JSONBytes.writeString(self.method, to: &out)
+        out.write(#","route":"#)
+        JSONBytes.writeString(self.route, to: &out)
+        out.write(#","path":"#)
+        JSONBytes.writeString(Self.withoutQuery(self.path), to: &out)
+        out.write(#","status":"#)
+        JSONBytes.writeInt(Int64(self.status), to: &out)
+        out.write(#","duration_ms":"#)
+        JSONBytes.writeFixed3(self.durationMs, to: &out)
+        out.write(#","cache":"#)
+        JSONBytes.writeString(self.cache.rawValue, to: &out)
+        out.write(#","upstream_status":"#)
+        if let upstreamStatus { JSONBytes.writeInt(Int64(upstreamStatus), to: &out) } else { out.write("null") }
+        out.write(#","upstream_ms":"#)
+        if let upstreamMs { JSONBytes.writeFixed3(upstreamMs, to: &out) } else { out.write("null") }
+        out.write(#","retries":"#)
+        JSONBytes.writeInt(Int64(self.retries), to: &out)
+        out.write(#","breaker":"#)
+        JSONBytes.writeString(self.breaker, to: &out)
+        out.write(#","rate_limit":"#)
+        Self.writeOptional(self.rateLimit, to: &out)
+        out.write(#","error":"#)
+        Self.writeOptional(self.error, to: &out)
+        out.write(#","client":"#)
+        JSONBytes.writeString(self.client, to: &out)
+        out.write(#","bytes_out":"#)
+        JSONBytes.writeInt(Int64(self.bytesOut), to: &out)
+        out.write(UInt8(ascii: "}"))
     }
 
     /// The encoded line as a fresh array (convenience for tests and cold paths).
@@ -134,13 +181,8 @@ public struct AccessLogRecord: Sendable {
     }
 
     @inline(__always)
-    private static func appendOptional(_ value: String?, to out: inout [UInt8]) {
-        if let value { JSONBytes.appendString(value, to: &out) } else { appendNull(to: &out) }
-    }
-
-    @inline(__always)
-    private static func appendNull(to out: inout [UInt8]) {
-        JSONBytes.appendLiteral("null", to: &out)
+    private static func writeOptional(_ value: String?, to out: inout ByteWriter) {
+        if let value { JSONBytes.writeString(value, to: &out) } else { out.write("null") }
     }
 
     @inline(__always)

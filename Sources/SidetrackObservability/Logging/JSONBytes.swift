@@ -3,8 +3,6 @@ import SidetrackCore
 /// Hand-written JSON output for log lines: string escaping and number formatting straight into
 /// a byte buffer, with no Foundation formatting and no intermediate `String`s.
 enum JSONBytes {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends `value` as a quoted JSON string. Quote, backslash and every control character
     /// are escaped; other Unicode is passed through as UTF-8 (valid JSON).
     @inline(__always)
@@ -14,7 +12,18 @@ enum JSONBytes {
 
     /// A slice of a string (a request path without its query) without copying it into a `String`.
     static func appendString(_ value: Substring, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
+        out.appendWriting(maxBytes: maxStringBytes(value)) { writeString(value, to: &$0) }
+    }
+
+    /// The most bytes `value` can take as a JSON string: every byte escaped as `\u00XX`, and quotes.
+    @inline(__always)
+    static func maxStringBytes(_ value: some StringProtocol) -> Int {
+        6 * value.utf8.count + 2
+    }
+
+    /// `appendString` through a `ByteWriter` (room: `maxStringBytes(value)`).
+    static func writeString(_ value: Substring, to out: inout ByteWriter) {
+        out.write(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { bytes in
             // Copy runs of plain bytes in one go; escape the rest.
@@ -22,30 +31,40 @@ enum JSONBytes {
             for index in 0..<bytes.count {
                 let byte = bytes[index]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                appendEscape(byte, to: &out)
+                if runStart < index { out.write(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                writeEscape(byte, to: &out)
                 runStart = index + 1
             }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            if runStart < bytes.count { out.write(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
-        out.append(UInt8(ascii: "\""))
+        out.write(UInt8(ascii: "\""))
     }
 
-    private static func appendEscape(_ byte: UInt8, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\\"))
+    @inline(__always)
+    static func writeString(_ value: String, to out: inout ByteWriter) {
+        writeString(value[...], to: &out)
+    }
+
+    private static func writeEscape(_ byte: UInt8, to out: inout ByteWriter) {
+        out.write(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\"))
-        case 0x0A: out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(UInt8(ascii: "t"))
-        case 0x08: out.append(UInt8(ascii: "b"))
-        case 0x0C: out.append(UInt8(ascii: "f"))
+        case UInt8(ascii: "\""): out.write(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): out.write(UInt8(ascii: "\\"))
+        case 0x0A: out.write(UInt8(ascii: "n"))
+        case 0x0D: out.write(UInt8(ascii: "r"))
+        case 0x09: out.write(UInt8(ascii: "t"))
+        case 0x08: out.write(UInt8(ascii: "b"))
+        case 0x0C: out.write(UInt8(ascii: "f"))
         default:
-            out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            out.append(hexDigits[Int(byte >> 4)])
-            out.append(hexDigits[Int(byte & 0xF)])
+            out.write("u00")
+            out.write(hexDigit(byte >> 4))
+            out.write(hexDigit(byte & 0xF))
         }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 
     /// Appends literal text (keys and punctuation) with one copy: a `String`'s UTF-8 view would be
@@ -62,15 +81,13 @@ enum JSONBytes {
         out.append(UInt8(ascii: ":"))
     }
 
+    /// The most bytes a number takes (`-` and 20 digits; `appendFixed3`: under 9e15, so 16 + 4).
+    static let maxNumberBytes = 21
+
     /// Appends a decimal integer.
     @inline(__always)
     static func appendInt(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 {
-            out.append(UInt8(ascii: "-"))
-            appendUnsigned(value.magnitude, minimumDigits: 1, to: &out)
-        } else {
-            appendUnsigned(UInt64(value), minimumDigits: 1, to: &out)
-        }
+        out.appendWriting(maxBytes: maxNumberBytes) { writeInt(value, to: &$0) }
     }
 
     /// Appends `value` zero-padded to at least `minimumDigits` digits.
@@ -83,15 +100,32 @@ enum JSONBytes {
     /// since JSON has no spelling for them.
     @inline(__always)
     static func appendFixed3(_ value: Double, to out: inout [UInt8]) {
+        out.appendWriting(maxBytes: maxNumberBytes) { writeFixed3(value, to: &$0) }
+    }
+
+    @inline(__always)
+    static func writeInt(_ value: Int64, to out: inout ByteWriter) {
+        if value < 0 { out.write(UInt8(ascii: "-")) }
+        writeUnsigned(value.magnitude, minimumDigits: 1, to: &out)
+    }
+
+    /// `value` zero-padded to at least `minimumDigits` digits (at most 20).
+    @inline(__always)
+    static func writeUnsigned(_ value: UInt64, minimumDigits: Int, to out: inout ByteWriter) {
+        DecimalDigits.withDigits(of: value, minimumDigits: minimumDigits) { out.write($0) }
+    }
+
+    @inline(__always)
+    static func writeFixed3(_ value: Double, to out: inout ByteWriter) {
         guard value.isFinite, abs(value) < 9.0e15 else {
-            out.append(contentsOf: "0.000".utf8)
+            out.write("0.000")
             return
         }
         let thousandths = Int64((value * 1000).rounded())
-        if thousandths < 0 { out.append(UInt8(ascii: "-")) }
+        if thousandths < 0 { out.write(UInt8(ascii: "-")) }
         let magnitude = thousandths.magnitude
-        appendUnsigned(magnitude / 1000, minimumDigits: 1, to: &out)
-        out.append(UInt8(ascii: "."))
-        appendUnsigned(magnitude % 1000, minimumDigits: 3, to: &out)
+        writeUnsigned(magnitude / 1000, minimumDigits: 1, to: &out)
+        out.write(UInt8(ascii: "."))
+        writeUnsigned(magnitude % 1000, minimumDigits: 3, to: &out)
     }
 }

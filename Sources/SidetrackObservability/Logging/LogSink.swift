@@ -43,12 +43,10 @@ public final class LogSink: Sendable {
         self.state.enqueue(line)
     }
 
-    /// Queues one line that `encode` appends to the buffer in place (no line array per call, no
-    /// copy); the sink appends the newline. `encode` runs under the sink's lock: it must only
-    /// append, be quick, and not touch the sink. A line that would overflow the buffer is taken
-    /// back out and counted as dropped.
-    public func write(encoding encode: (inout [UInt8]) -> Void) {
-        self.state.enqueue(encoding: encode)
+    /// Queues one line given as bytes the caller owns (an access line encoded on the stack); the
+    /// sink copies them and appends the newline.
+    public func write(line: UnsafeBufferPointer<UInt8>) {
+        self.state.enqueue(line)
     }
 
     /// Queues one line given as any byte sequence; the sink appends the newline.
@@ -118,6 +116,10 @@ private final class LogSinkState: @unchecked Sendable {
     private var retainedCapacity: Int { min(self.capacityBytes, 64 * 1024) }
 
     func enqueue(_ line: [UInt8]) {
+        line.withUnsafeBufferPointer { self.enqueue($0) }
+    }
+
+    func enqueue(_ line: UnsafeBufferPointer<UInt8>) {
         self.condition.lock()
         defer { self.condition.unlock() }
         guard !self.stopping, self.pending.count + line.count + 1 <= self.capacityBytes else {
@@ -127,27 +129,6 @@ private final class LogSinkState: @unchecked Sendable {
         // Only an empty buffer can have a sleeping writer; skip the wake-up otherwise.
         let writerMayBeWaiting = self.pending.isEmpty
         self.pending.append(contentsOf: line)
-        self.pending.append(UInt8(ascii: "\n"))
-        self.pendingLines += 1
-        self.acceptedLines += 1
-        if writerMayBeWaiting { self.condition.broadcast() }
-    }
-
-    func enqueue(encoding encode: (inout [UInt8]) -> Void) {
-        self.condition.lock()
-        defer { self.condition.unlock() }
-        guard !self.stopping else {
-            self.dropped += 1
-            return
-        }
-        let writerMayBeWaiting = self.pending.isEmpty
-        let start = self.pending.count
-        encode(&self.pending)
-        guard self.pending.count + 1 <= self.capacityBytes else {
-            self.pending.removeLast(self.pending.count - start)
-            self.dropped += 1
-            return
-        }
         self.pending.append(UInt8(ascii: "\n"))
         self.pendingLines += 1
         self.acceptedLines += 1

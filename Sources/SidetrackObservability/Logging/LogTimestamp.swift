@@ -26,25 +26,33 @@ public struct LogTimestamp: Sendable, Hashable {
 
     /// Appends the RFC 3339 form (24 bytes, unquoted).
     public func append(to out: inout [UInt8]) {
+        out.appendWriting(maxBytes: Self.encodedBytes) { self.write(to: &$0) }
+    }
+
+    /// The length of the RFC 3339 form: `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    static let encodedBytes = 24
+
+    /// `append(to:)` through a `ByteWriter` (room: `encodedBytes`).
+    func write(to out: inout ByteWriter) {
         let millis = self.millisecondsSinceEpoch
         // Floor division so instants before 1970 still format correctly.
         let (days, msOfDay) = Self.floorDivide(millis, 86_400_000)
         let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
         let secondsOfDay = msOfDay / 1000
-        Self.appendDigits(year, count: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Self.appendDigits(month, count: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Self.appendDigits(day, count: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        Self.appendDigits(secondsOfDay / 3600, count: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendDigits(secondsOfDay / 60 % 60, count: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Self.appendDigits(secondsOfDay % 60, count: 2, to: &out)
-        out.append(UInt8(ascii: "."))
-        Self.appendDigits(msOfDay % 1000, count: 3, to: &out)
-        out.append(UInt8(ascii: "Z"))
+        Self.writeDigits(year, count: 4, to: &out)
+        out.write(UInt8(ascii: "-"))
+        Self.writeDigits(month, count: 2, to: &out)
+        out.write(UInt8(ascii: "-"))
+        Self.writeDigits(day, count: 2, to: &out)
+        out.write(UInt8(ascii: "T"))
+        Self.writeDigits(secondsOfDay / 3600, count: 2, to: &out)
+        out.write(UInt8(ascii: ":"))
+        Self.writeDigits(secondsOfDay / 60 % 60, count: 2, to: &out)
+        out.write(UInt8(ascii: ":"))
+        Self.writeDigits(secondsOfDay % 60, count: 2, to: &out)
+        out.write(UInt8(ascii: "."))
+        Self.writeDigits(msOfDay % 1000, count: 3, to: &out)
+        out.write(UInt8(ascii: "Z"))
     }
 
     /// The RFC 3339 form as a string (for tests and non-hot paths).
@@ -79,8 +87,8 @@ public struct LogTimestamp: Sendable, Hashable {
     }
 
     @inline(__always)
-    private static func appendDigits(_ value: Int64, count: Int, to out: inout [UInt8]) {
+    private static func writeDigits(_ value: Int64, count: Int, to out: inout ByteWriter) {
         // Years outside 0…9999 are not RFC 3339; clamp rather than emit a malformed stamp.
-        JSONBytes.appendUnsigned(UInt64(clamping: min(max(value, 0), 9999)), minimumDigits: count, to: &out)
+        JSONBytes.writeUnsigned(UInt64(clamping: min(max(value, 0), 9999)), minimumDigits: count, to: &out)
     }
 }
