@@ -15,6 +15,9 @@ import Testing
         let mark = target.firstIndex(of: "?")
         #expect(RequestTarget.path(of: target) == (mark.map { target[..<$0] } ?? target))
         #expect(RequestTarget.query(of: target) == (mark.map { target[target.index(after: $0)...] } ?? ""))
+        let query = RequestTarget.query(of: target, afterPath: RequestTarget.path(of: target))
+        #expect(query == (mark.map { target[target.index(after: $0)...] } ?? ""))
+        #expect(query.startIndex == (mark.map { target.index(after: $0) } ?? query.startIndex))
     }
 
     @Test func worksOnASliceOfALargerString() {

@@ -1,3 +1,4 @@
+import SidetrackCore
 import Testing
 
 @testable import SidetrackObservability

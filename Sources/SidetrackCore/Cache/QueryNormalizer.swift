@@ -56,6 +56,52 @@ public enum QueryNormalizer {
         }
     }
 
+    /// Calls `body` with the pairs of an ASCII query (without `?`) as byte ranges in canonical
+    /// order (the order `append` writes them in), and whether one names a `market`.
+    static func withSortedPairs<Result>(
+        _ query: UnsafeBufferPointer<UInt8>, _ body: (UnsafeMutableBufferPointer<Range<Int>>, Bool) -> Result
+    ) -> Result {
+        // One more than the number of `&`: an upper bound on the pairs.
+        let bound = query.reduce(1) { count, byte in byte == UInt8(ascii: "&") ? count + 1 : count }
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: bound) { scratch in
+            var count = 0
+            var start = 0
+            while start < query.count {
+                var end = start
+                while end < query.count, query[end] != UInt8(ascii: "&") { end += 1 }
+                if start < end {
+                    scratch.initializeElement(at: count, to: start..<end)
+                    count += 1
+                }
+                start = end + 1
+            }
+            var pairs = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
+            defer { pairs.deinitialize() }
+            let marketName: StaticString = "market"
+            let market = UnsafeBufferPointer(start: marketName.utf8Start, count: marketName.utf8CodeUnitCount)
+            var hasMarket = false
+            for pair in pairs where pair.count > market.count + 1 {
+                let name = nameBytes(of: pair, in: query)
+                if name.elementsEqual(market) { hasMarket = true }
+            }
+            if count > 1 {
+                pairs.sort { lhs, rhs in
+                    let (left, right) = (nameBytes(of: lhs, in: query), nameBytes(of: rhs, in: query))
+                    return left.elementsEqual(right)
+                        ? query[lhs].lexicographicallyPrecedes(query[rhs])
+                        : left.lexicographicallyPrecedes(right)
+                }
+            }
+            return body(pairs, hasMarket)
+        }
+    }
+
+    /// A pair's name: the bytes before its first `=` (all of it without one).
+    private static func nameBytes(of pair: Range<Int>, in query: UnsafeBufferPointer<UInt8>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        let equals = query[pair].firstIndex(of: UInt8(ascii: "=")) ?? pair.upperBound
+        return query[pair.lowerBound..<equals]
+    }
+
     private static func name(of pair: Substring, ascii: Bool) -> Substring {
         firstIndex(of: UInt8(ascii: "="), in: pair, ascii: ascii).map { pair[..<$0] } ?? pair
     }

@@ -16,7 +16,7 @@ extension RequestPipeline {
         let cacheControl = head.headers["cache-control"]
         let directive = cacheControl.isEmpty ? .normal : RequestCacheDirective(cacheControlValues: cacheControl)
         context.cacheDirective = directive
-        let query = RequestTarget.query(of: context.pathAndQuery)
+        let query = RequestTarget.query(of: context.pathAndQuery, afterPath: context.path)
         let request = CacheKeyBuilder.Request(
             route: context.route, path: match.path, query: query,
             acceptLanguage: head.headers.first(name: "accept-language").map { Substring($0) },

@@ -3,8 +3,15 @@
 enum RequestTarget {
     /// What follows the first `?` of a request target (empty without one).
     static func query(of pathAndQuery: Substring) -> Substring {
-        guard let mark = queryMark(in: pathAndQuery) else { return "" }
-        return pathAndQuery[pathAndQuery.index(after: mark)...]
+        query(of: pathAndQuery, afterPath: path(of: pathAndQuery))
+    }
+
+    /// The query, given the path `path(of:)` cut from the same target (a slice of it): the query
+    /// starts one byte after the path ends, so the `?` is not searched for a second time. That `?`
+    /// is a Character of its own, so the byte after it begins a Character.
+    static func query(of pathAndQuery: Substring, afterPath path: Substring) -> Substring {
+        guard path.endIndex < pathAndQuery.endIndex else { return "" }
+        return pathAndQuery[pathAndQuery.utf8.index(after: path.endIndex)...]
     }
 
     /// The request target without its query.

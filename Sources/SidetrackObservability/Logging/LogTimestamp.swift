@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SidetrackCore
 
 /// A wall-clock instant at millisecond precision, formatted as RFC 3339 UTC
 /// (`2026-11-25T06:16:13.123Z`) by arithmetic — no `DateFormatter`, no allocation.
