@@ -26,6 +26,11 @@ struct ResponseHeadWriter {
     }
 
     private mutating func writeStatusLine(version: HTTPVersion, status: HTTPResponseStatus) {
+        // Nearly every answer: one write instead of two.
+        if status == .ok, version.major == 1, version.minor == 1 {
+            buffer.writeStaticString("HTTP/1.1 200 OK\r\n")
+            return
+        }
         switch (version.major, version.minor) {
         case (1, 1): buffer.writeStaticString("HTTP/1.1 ")
         case (1, 0): buffer.writeStaticString("HTTP/1.0 ")
@@ -49,6 +54,8 @@ struct ResponseHeadWriter {
     }
 
     /// A field whose name and value both need checking (anything not spelled out in Sidetrack's code).
+    /// Written piece by piece: through `writeDirect` (two `withUTF8` scopes) an upstream head's
+    /// fields measured ~2 % slower on pass-through.
     mutating func add(name: String, value: String) {
         if !HTTPFieldCheck.isValidName(name) || !HTTPFieldCheck.isValidValue(value) { isValid = false }
         buffer.writeString(name)
@@ -60,20 +67,40 @@ struct ResponseHeadWriter {
     /// A field named by Sidetrack; only the value is checked.
     mutating func add(_ name: StaticString, value: String) {
         if !HTTPFieldCheck.isValidValue(value) { isValid = false }
-        buffer.writeStaticString(name)
-        buffer.writeStaticString(": ")
-        buffer.writeString(value)
-        buffer.writeStaticString("\r\n")
+        var value = value
+        value.withUTF8 { value in
+            writeDirect(maxBytes: name.utf8CodeUnitCount + value.count + 4) { out in
+                out.write(name)
+                out.write(": ")
+                out.write(value)
+                out.write("\r\n")
+            }
+        }
     }
 
     /// A field named by Sidetrack with a number for its value (`Content-Length`, `Age`), its digits
     /// written straight into the head (no `String` per number).
     mutating func add(_ name: StaticString, value: Int) {
-        buffer.writeStaticString(name)
-        buffer.writeStaticString(": ")
-        if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
-        DecimalDigits.withDigits(of: UInt64(value.magnitude)) { buffer.writeBytes(UnsafeRawBufferPointer($0)) }
-        buffer.writeStaticString("\r\n")
+        writeDirect(maxBytes: name.utf8CodeUnitCount + 25) { out in
+            out.write(name)
+            out.write(": ")
+            if value < 0 { out.write(UInt8(ascii: "-")) }
+            DecimalDigits.withDigits(of: UInt64(value.magnitude)) { out.write($0) }
+            out.write("\r\n")
+        }
+    }
+
+    /// Writes a field through a `ByteWriter` straight into the buffer's free space: one call into
+    /// NIO per field instead of one per piece (`writeStaticString` and `writeString` each check the
+    /// buffer's uniqueness and bounds; four of them per field were ~1 % of a cache hit).
+    private mutating func writeDirect(maxBytes: Int, _ body: (inout ByteWriter) -> Void) {
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: maxBytes) { raw in
+            let room = UnsafeMutableBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            var out = ByteWriter(room)
+            body(&out)
+            precondition(!out.overflowed, "ResponseHeadWriter: field longer than its room")
+            return out.count
+        }
     }
 
     /// Field lines already encoded and checked (`name: value\r\n` each): a stored answer's fields.
