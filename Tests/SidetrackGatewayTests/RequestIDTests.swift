@@ -34,4 +34,17 @@ import Testing
             #expect(first.headers.first(name: "x-request-id") != second.headers.first(name: "x-request-id"))
         }
     }
+
+    /// A hit's generated id is written into the head from its digits, not from a string: the
+    /// header and the access line must still carry the same 32 digits.
+    @Test func aCacheHitCarriesTheIDItLogs() async throws {
+        try await GatewayHarness.with(configure: { $0.cacheEnabled = true }) { h in
+            _ = try await h.get("/v1/tracks/idhit1?market=SE")
+            let (hit, _) = try await h.get("/v1/tracks/idhit1?market=SE")
+            #expect(hit.headers.first(name: "x-cache") == "HIT")
+            let id = try #require(hit.headers.first(name: "x-request-id"))
+            #expect(id.count == 32 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+            #expect(await h.accessLines(waitingFor: 2).last?["request_id"] as? String == id)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SidetrackCore
 import Testing
 
 @testable import SidetrackObservability
@@ -54,7 +55,7 @@ struct AccessLogRecordTests {
     func worstCaseFitsTheBound() throws {
         let controls = String(decoding: (0..<32).map { UInt8($0) } + Array(#""\"#.utf8), as: UTF8.self)
         var record = Self.record()
-        record.requestID = controls
+        record.requestID = CorrelationID(offered: controls)
         record.traceID = controls
         record.spanID = controls
         record.method = controls

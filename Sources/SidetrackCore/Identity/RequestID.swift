@@ -40,11 +40,11 @@ public struct RequestIDGenerator {
         if state == (0, 0, 0, 0) { state.0 = 0x9E37_79B9_7F4A_7C15 }
     }
 
-    /// A new id: 32 lowercase hex digits (128 bits, the shape of a W3C trace id).
-    public mutating func next() -> String {
+    /// A new id: 128 bits, spelled as 32 lowercase hex digits (the shape of a W3C trace id).
+    public mutating func next() -> CorrelationID {
         let high = nextBits()
         let low = nextBits()
-        return Hex.string(high, low)
+        return CorrelationID(high: high, low: low)
     }
 
     private mutating func nextBits() -> UInt64 {
@@ -86,7 +86,7 @@ struct FastRandom: RandomNumberGenerator {
 public enum Hex {
     /// The digit of a nibble by arithmetic: a table in a global would be a lazy-initialisation
     /// check and a bounds check per digit (32 of each per request id).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func digit(_ nibble: UInt64) -> UInt8 {
         let value = UInt8(truncatingIfNeeded: nibble & 0xF)
         return value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
@@ -106,14 +106,21 @@ public enum Hex {
     /// Two values as one 32-digit string, written in place (no intermediate strings).
     public static func string(_ high: UInt64, _ low: UInt64) -> String {
         String(unsafeUninitializedCapacity: 32) { buffer in
-            var h = high, l = low
-            for i in stride(from: 15, through: 0, by: -1) {
-                buffer[i] = digit(h)
-                buffer[i + 16] = digit(l)
-                h >>= 4
-                l >>= 4
-            }
+            write(high, low, into: buffer)
             return 32
+        }
+    }
+
+    /// Two values as 32 digits into the first 32 bytes of `buffer`.
+    @inlinable
+    public static func write(_ high: UInt64, _ low: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(buffer.count >= 32)
+        var h = high, l = low
+        for i in stride(from: 15, through: 0, by: -1) {
+            buffer[i] = digit(h)
+            buffer[i + 16] = digit(l)
+            h >>= 4
+            l >>= 4
         }
     }
 

@@ -32,7 +32,7 @@ final class BackgroundRefresh: UpstreamResponseDelegate, @unchecked Sendable {
     @discardableResult
     static func start(
         services: GatewayServices, cache: ResponseCache, key: CacheKey, entry: CachedResponse, route: RouteDescriptor,
-        head: HTTPRequestHead, pathAndQuery: Substring, endpoint: UpstreamEndpoint, requestID: String, acceptsGzip: Bool,
+        head: HTTPRequestHead, pathAndQuery: Substring, endpoint: UpstreamEndpoint, requestID: CorrelationID, acceptsGzip: Bool,
         publicBase: String, eventLoop: any EventLoop
     ) -> Bool {
         guard cache.coalescer.tryLead(key.text) else { return false }

@@ -23,7 +23,7 @@ extension ChannelHandlerContext {
         } else {
             writer.add(lines: entry.headerLines)
         }
-        writer.add("x-request-id", value: request.requestID)
+        writer.add("x-request-id", id: request.requestID)
         if let traceResponse = request.traceResponseValue { writer.add("traceresponse", value: traceResponse) }
         writer.add("x-cache", value: label.headerValue)
         writer.add("age", value: Int(entry.lifetimes.age(at: now)))

@@ -42,14 +42,14 @@ extension ChannelHandlerContext {
         version: HTTPVersion,
         isHead: Bool,
         keepAlive: Bool,
-        requestID: String? = nil,
+        requestID: CorrelationID? = nil,
         traceResponse: String? = nil
     ) {
         var writer = ResponseHeadWriter(version: version, status: response.status, allocator: channel.allocator)
         for (name, value) in response.headers where !Self.isFramedBySidetrack(name) {
             writer.add(name: name, value: value)
         }
-        if let requestID { writer.add("x-request-id", value: requestID) }
+        if let requestID { writer.add("x-request-id", id: requestID) }
         if let traceResponse { writer.add("traceresponse", value: traceResponse) }
         writer.add("content-length", value: response.body.count)
         if !keepAlive { writer.add("connection", value: "close") }

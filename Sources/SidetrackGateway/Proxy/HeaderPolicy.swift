@@ -30,7 +30,7 @@ enum HeaderPolicy {
     /// nothing) because Sidetrack must be able to decode a body to rewrite its links.
     static func upstreamRequestHeaders(
         from client: HTTPHeaders,
-        requestID: String,
+        requestID: CorrelationID,
         peerAddress: String?,
         acceptsGzip: Bool
     ) -> HTTPHeaders {
@@ -45,7 +45,7 @@ enum HeaderPolicy {
             }
             headers.add(name: name, value: value)
         }
-        headers.add(name: "x-request-id", value: requestID)
+        headers.add(name: "x-request-id", value: requestID.description)
         if let peerAddress {
             headers.add(name: "x-forwarded-for", value: forwardedFor.map { "\($0), \(peerAddress)" } ?? peerAddress)
         }
@@ -57,7 +57,7 @@ enum HeaderPolicy {
 
     /// The headers for the client: the upstream's minus hop-by-hop; `Content-Length` is dropped when
     /// the body will be rewritten (its length changes, so it goes out chunked).
-    static func clientResponseHeaders(from upstream: HTTPHeaders, bodyRewritten: Bool, requestID: String) -> HTTPHeaders {
+    static func clientResponseHeaders(from upstream: HTTPHeaders, bodyRewritten: Bool, requestID: CorrelationID) -> HTTPHeaders {
         let connectionTokens = connectionTokens(upstream)
         var headers = HTTPHeaders()
         headers.reserveCapacity(upstream.count + 3)
@@ -67,7 +67,7 @@ enum HeaderPolicy {
             if HeaderName.equals(name, "x-request-id") { continue }
             headers.add(name: name, value: value)
         }
-        headers.add(name: "x-request-id", value: requestID)
+        headers.add(name: "x-request-id", value: requestID.description)
         return headers
     }
 

@@ -14,7 +14,7 @@ struct RequestContext {
     var path: Substring
     /// Path and query as sent upstream.
     var pathAndQuery: Substring
-    var requestID: String
+    var requestID: CorrelationID
     var route: RouteDescriptor = .other
     /// The route match with its path parameters (invalidation fills prefixes from them).
     var match: RouteMatch?

@@ -161,7 +161,7 @@ final class RequestPipeline: Sendable {
     ) {
         let offered = head.headers.first(name: "x-request-id") ?? head.headers.first(name: "x-correlation-id")
         if let offered, RequestID.isWellFormed(offered) {
-            context.requestID = offered
+            context.requestID = CorrelationID(offered: offered)
         }
         if let authorization = head.headers.first(name: "authorization"),
             let known = memo.tokens.identify(authorization, with: identifier)

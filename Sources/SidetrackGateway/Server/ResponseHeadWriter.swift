@@ -78,6 +78,23 @@ struct ResponseHeadWriter {
         }
     }
 
+    /// `X-Request-ID`: a generated id's digits go straight into the head (no `String` for it);
+    /// a caller's id, well-formed by `RequestID.isWellFormed`, is checked like any value.
+    mutating func add(_ name: StaticString, id: CorrelationID) {
+        guard id.isGenerated else {
+            add(name, value: id.description)
+            return
+        }
+        id.withUTF8 { digits in
+            writeDirect(maxBytes: name.utf8CodeUnitCount + digits.count + 4) { out in
+                out.write(name)
+                out.write(": ")
+                out.write(digits)
+                out.write("\r\n")
+            }
+        }
+    }
+
     /// A field named by Sidetrack with a number for its value (`Content-Length`, `Age`), its digits
     /// written straight into the head (no `String` per number).
     mutating func add(_ name: StaticString, value: Int) {

@@ -15,7 +15,7 @@ extension RequestTrace {
         span.updateAttributes { attributes in
             attributes.setRequest(request)
             attributes["http.response.status_code"] = request.status
-            attributes["sidetrack.request_id"] = request.requestID
+            attributes["sidetrack.request_id"] = request.requestID.description
             attributes["sidetrack.retries"] = request.retries
             if let upstream = request.upstreamStatus { attributes["sidetrack.upstream.status_code"] = upstream }
             if let label = request.errorLabel { attributes["error.type"] = label }

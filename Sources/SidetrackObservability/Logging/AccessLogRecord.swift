@@ -7,7 +7,7 @@ public struct AccessLogRecord: Sendable {
     /// When the request finished.
     public var ts: LogTimestamp
     /// `X-Request-ID` as received or generated.
-    public var requestID: String
+    public var requestID: CorrelationID
     /// W3C trace id (32 hex), `nil` when tracing is off.
     public var traceID: String?
     /// Server span id (16 hex), `nil` when tracing is off.
@@ -45,7 +45,7 @@ public struct AccessLogRecord: Sendable {
     /// Creates a record; `ts` defaults to now.
     public init(
         ts: LogTimestamp = .now(),
-        requestID: String,
+        requestID: CorrelationID,
         traceID: String? = nil,
         spanID: String? = nil,
         method: String,
@@ -123,7 +123,7 @@ public struct AccessLogRecord: Sendable {
     /// timestamp, six numbers and the quotes and nulls fit in `fixedBytes`; each string may take
     /// six bytes per byte once escaped.
     var maxEncodedBytes: Int {
-        var strings = self.requestID.utf8.count + self.method.utf8.count + self.route.utf8.count
+        var strings = self.requestID.utf8Count + self.method.utf8.count + self.route.utf8.count
         strings += self.path.utf8.count + self.cache.rawValue.utf8.count + self.breaker.utf8.count
         strings += self.client.utf8.count + (self.traceID?.utf8.count ?? 0) + (self.spanID?.utf8.count ?? 0)
         strings += (self.rateLimit?.utf8.count ?? 0) + (self.error?.utf8.count ?? 0)
@@ -136,7 +136,16 @@ public struct AccessLogRecord: Sendable {
         out.write(#"{"ts":""#)
         self.ts.write(to: &out)
         out.write(#"","level":"info","msg":"request","request_id":"#)
-        JSONBytes.writeString(self.requestID, to: &out)
+        if self.requestID.isGenerated {
+            // 32 hex digits: nothing to escape.
+            self.requestID.withUTF8 { digits in
+                out.write(UInt8(ascii: "\""))
+                out.write(digits)
+                out.write(UInt8(ascii: "\""))
+            }
+        } else {
+            JSONBytes.writeString(self.requestID.description, to: &out)
+        }
         out.write(#","trace_id":"#)
         Self.writeOptional(self.traceID, to: &out)
         out.write(#","span_id":"#)
