@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Counts heap allocations per cache hit on the whole gateway: a uprobe on glibc's malloc (and
+# posix_memalign, which withUnsafeTemporaryAllocation falls back to) counted over a hit load.
+# Exact and repeatable where CPU figures are not. Needs perf and root (uprobes).
+#
+# Usage: bench/mallocs-per-hit.sh [BIN]   (default: the release build)
+# Env: MALLOC_STACKS=1 also records call stacks of every 20th allocation (dwarf unwinding) and
+#   prints the commonest allocation sites.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+export SIDETRACK_BIN=$(realpath "${1:-$repo/.build-release/release/sidetrack}")
+# shellcheck source-path=SCRIPTDIR/..
+source scripts/lib/procs.sh
+# shellcheck source-path=SCRIPTDIR/..
+source bench/lib/bench.sh
+bench_require_tools wrk curl perf
+libc=$(ldd "$SIDETRACK_BIN" | awk '/libc\.so/ {print $3}')
+[[ -n $libc ]] || procs_die "cannot find the libc $SIDETRACK_BIN uses"
+for symbol in malloc posix_memalign; do
+  perf probe -l 2>/dev/null | grep -q "probe_libc:$symbol " || perf probe -q -x "$libc" "$symbol" \
+    || procs_die "cannot place a uprobe on $symbol (root and perf needed)"
+done
+
+procs_init
+start_emulator
+bench_limits_off
+start_gateway
+pid=$(procs_pid gateway)
+for i in $(seq 0 99); do curl -s -o /dev/null -H "Authorization: Bearer bench" "$PROXY_URL/v1/tracks/benchhot$(printf %03d "$i")?market=US"; done
+wrk -t1 -c4 -d1s -s bench/wrk-hit.lua "$PROXY_URL" >/dev/null
+out=$PROCS_DIR/mallocs
+if [[ ${MALLOC_STACKS:-0} == 1 ]]; then
+  perf record -e probe_libc:malloc -e probe_libc:posix_memalign -c 20 --call-graph dwarf,32768 -p "$pid" -o "$out.data" -- sleep 3 >/dev/null 2>&1 &
+else
+  perf stat -e probe_libc:malloc,probe_libc:posix_memalign -p "$pid" -o "$out.txt" -- sleep 3 >/dev/null 2>&1 &
+fi
+perf_pid=$!
+sleep 0.2
+requests=$(wrk -t1 -c4 -d2s -s bench/wrk-hit.lua "$PROXY_URL/v1/tracks/x" | awk '/requests in/ {print $1}')
+wait "$perf_pid" || true
+if [[ ${MALLOC_STACKS:-0} == 1 ]]; then
+  perf script -i "$out.data" 2>/dev/null | python3 -c '
+import collections, re, sys
+stacks, current = [], []
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    if not line.strip():
+        if current: stacks.append(current)
+        current = []
+    elif line[0] in " \t":
+        parts = line.strip().split(None, 1)
+        if len(parts) == 2: current.append(re.sub(r"\+0x[0-9a-f]+$", "", parts[1].rsplit(" (", 1)[0]))
+if current: stacks.append(current)
+alloc = re.compile(r"malloc|memalign|swift_slowAlloc|swift_allocObject")
+sites = collections.Counter()
+for s in stacks:
+    i = 0
+    while i < len(s) and alloc.search(s[i]): i += 1
+    sites[" <- ".join(f[:90] for f in s[i:i + 3])] += 1
+for site, n in sites.most_common(12): print(f"{100 * n / len(stacks):5.1f} %  {site}")
+' | { command -v swift >/dev/null && swift demangle --simplified || cat; }
+else
+  python3 - "$out.txt" "$requests" <<'PY'
+import re, sys
+counts = {m.group(2): int(m.group(1).replace(",", "")) for m in re.finditer(r"^\s*([\d,]+)\s+probe_libc:(\w+)", open(sys.argv[1]).read(), re.M)}
+requests = int(sys.argv[2])
+print(f"{requests} hits: {counts.get('malloc', 0) / requests:.2f} malloc and {counts.get('posix_memalign', 0) / requests:.2f} posix_memalign per hit")
+PY
+fi
