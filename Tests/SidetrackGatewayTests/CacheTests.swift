@@ -97,6 +97,23 @@ import Testing
         }
     }
 
+    /// Trust is remembered per connection (`TrustMemo`); a 401 must still end it at once, on the
+    /// same keep-alive connection too.
+    @Test func aRejectedTokenLosesSharedEntriesAtOnce() async throws {
+        try await Self.withCache { h in
+            _ = try await h.get("/v1/tracks/share2?market=SE", token: "alice")
+            _ = try await h.get("/v1/tracks/other2", token: "dave")
+            let (trusted, _) = try await h.get("/v1/tracks/share2?market=SE", token: "dave")
+            #expect(trusted.headers.first(name: "x-cache") == "HIT")
+            h.emulator.faults.set(Fault(status: 401, pathPrefix: "/v1/me", remaining: 1))
+            let (refused, _) = try await h.get("/v1/me", token: "dave")
+            #expect(refused.status == .unauthorized)
+            let (after, _) = try await h.get("/v1/tracks/share2?market=SE", token: "dave")
+            #expect(after.headers.first(name: "x-cache") == "MISS")
+            #expect(h.emulator.stats().count("GET", "/v1/tracks/share2") == 2)
+        }
+    }
+
     /// Property-style: 50 tokens, 600 interleaved requests for their own profile, saved tracks and
     /// catalog pages — every answer must be the one the emulator gives that very token.
     @Test func noTokenEverReceivesAnotherTokensPrivateAnswer() async throws {

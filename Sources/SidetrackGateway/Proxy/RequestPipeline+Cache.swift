@@ -40,7 +40,7 @@ extension RequestPipeline {
 
     func lookUp(
         _ key: CacheKey, head: HTTPRequestHead, context: inout RequestContext, cache: ResponseCache,
-        target: UpstreamTarget, disk: DiskRead = .pending, shed: @autoclosure () -> Bool,
+        target: UpstreamTarget, disk: DiskRead = .pending, trustMemo: inout TrustMemo, shed: @autoclosure () -> Bool,
         waiter: @autoclosure () -> ResponseCache.Waiter
     ) -> Plan {
         let now = cache.now()
@@ -49,7 +49,7 @@ extension RequestPipeline {
         // expired or made-up token goes upstream first, and Spotify's answer decides. A token's own
         // entries were stored from answers Spotify gave that very token.
         let ownEntry = key.scope != nil && key.scope == identity
-        let trusted = ownEntry || (identity.map { cache.trust.isTrusted($0, now: now) } ?? false)
+        let trusted = ownEntry || (identity.map { trustMemo.isTrusted($0, now: now, by: cache.trust) } ?? false)
         var target = target
         var cacheContext = CacheContext(
             key: key, match: context.match!, clientETags: head.headers[canonicalForm: "if-none-match"].map(String.init))

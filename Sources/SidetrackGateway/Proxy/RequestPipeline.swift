@@ -105,7 +105,9 @@ final class RequestPipeline: Sendable {
         guard let cache, let key = cacheKey(head, context: &context, cache: cache) else {
             return frontRefusal(context, shed: shed()).map { refuse($0, context) } ?? .forward(target)
         }
-        return lookUp(key, head: head, context: &context, cache: cache, target: target, shed: shed(), waiter: waiter())
+        return lookUp(
+            key, head: head, context: &context, cache: cache, target: target, trustMemo: &memo.trust, shed: shed(),
+            waiter: waiter())
         // 6. Guard the upstream (cooldown, breaker, quota, bulkhead) and 7. call upstream, with
         //    retries: `UpstreamExchange`, for every `.forward`.
     }
@@ -118,9 +120,11 @@ final class RequestPipeline: Sendable {
         guard let cache else {
             return frontRefusal(context, shed: shed()).map { refuse($0, context) } ?? .forward(target)
         }
+        // Rare (a memory miss that went to disk): no connection memo here, so trust is looked up afresh.
+        var trustMemo = TrustMemo()
         return lookUp(
-            key, head: head, context: &context, cache: cache, target: target, disk: .done(entry), shed: shed(),
-            waiter: waiter())
+            key, head: head, context: &context, cache: cache, target: target, disk: .done(entry), trustMemo: &trustMemo,
+            shed: shed(), waiter: waiter())
     }
 
     /// Admission at the front of the request path, for work that would go upstream: refused

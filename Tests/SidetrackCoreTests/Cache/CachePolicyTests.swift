@@ -64,4 +64,33 @@ import Testing
         #expect(trust.count <= 10)
         #expect(trust.isTrusted("t99", now: 100))
     }
+
+    @Test func aGrantLastsAsLongAsTheTrustItWasTakenFrom() {
+        let trust = TokenTrust(window: .seconds(10))
+        #expect(trust.grant("a", now: 0) == nil)
+        trust.markAccepted("a", now: 1_000)
+        let grant = try! #require(trust.grant("a", now: 2_000))
+        #expect(grant.until == 11_000)
+        #expect(trust.honours(grant, now: 10_999))
+        #expect(!trust.honours(grant, now: 11_000))
+        // Trust extended or given to others does not void it.
+        trust.markAccepted("a", now: 5_000)
+        trust.markAccepted("b", now: 5_000)
+        #expect(trust.honours(grant, now: 6_000))
+    }
+
+    @Test func withdrawingAnyTrustVoidsEveryGrant() {
+        let trust = TokenTrust(window: .seconds(10), capacity: 4)
+        trust.markAccepted("a", now: 0)
+        trust.markAccepted("b", now: 0)
+        let a = try! #require(trust.grant("a", now: 1))
+        trust.markRejected("b")
+        #expect(!trust.honours(a, now: 2), "a 401 for any token voids grants taken before it")
+        let again = try! #require(trust.grant("a", now: 3))
+        #expect(trust.honours(again, now: 4))
+        // The bound forgetting identities voids grants too (the granted one may be among them).
+        for index in 0..<5 { trust.markAccepted("t\(index)", now: Int64(10 + index)) }
+        #expect(!trust.honours(again, now: 20))
+        #expect(trust.grant("a", now: 20) == nil)
+    }
 }
