@@ -229,13 +229,13 @@ import Testing
     }
 
     @Test func anUnreachableOriginFailsTheCall() async throws {
-        try await Self.withSetup { client, server, loop in
-            let port = server.port
-            await server.stop()
-            let outcome = try await Self.call(client, "/ok", port: port, on: loop)
+        try await Self.withSetup { client, _, loop in
+            let refusing = try ReservedPort()
+            let outcome = try await Self.call(client, "/ok", port: refusing.port, on: loop)
             #expect(outcome.status == nil)
-            #expect(outcome.error != nil)
-            #expect(UpstreamErrorClassifier.classify(outcome.error!).1 == .unreachable)
+            let error = try #require(outcome.error)
+            #expect(UpstreamErrorClassifier.classify(error).1 == .unreachable)
+            withExtendedLifetime(refusing) {}
         }
     }
 }
