@@ -34,13 +34,19 @@ import Testing
             context.writeAndFlush(wrapOutboundOut(.end), promise: nil)
         }
 
-        /// A whole answer, as cache hits and gateway errors are written.
-        func respondWhole(body: String) {
+        /// A whole answer, as cache hits and gateway errors are written; `direct`: handed to the
+        /// sequencer itself, as the proxy handler hands over cache hits.
+        func respondWhole(body: String, direct: Bool = false) {
             var writer = ResponseHeadWriter(version: .http1_1, status: .ok, allocator: context.channel.allocator)
             writer.add("content-length", value: body.utf8.count)
             let part = ResponsePart.whole(
                 head: writer.finish(), body: context.channel.allocator.buffer(string: body), closes: false)
-            context.writeAndFlush(wrapOutboundOut(part), promise: nil)
+            if direct {
+                let sequencer = try! context.pipeline.syncOperations.handler(type: RequestSequencer.self)
+                #expect(sequencer.respondAndFlush(part))
+            } else {
+                context.writeAndFlush(wrapOutboundOut(part), promise: nil)
+            }
         }
     }
 
@@ -193,12 +199,29 @@ import Testing
         _ = try channel.finish()
     }
 
-    @Test func quiescingAddsConnectionCloseToAWholeAnswerAndCloses() throws {
+    @Test(arguments: [false, true])
+    func quiescingAddsConnectionCloseToAWholeAnswerAndCloses(direct: Bool) throws {
         let (channel, app, _) = try Self.setUp()
         try Self.request(channel, "/first")
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        app.respondWhole(body: "one")
+        app.respondWhole(body: "one", direct: direct)
         #expect(try Self.written(channel) == "HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\none")
         #expect(!channel.isActive)
+    }
+
+    /// Handed over directly, a whole answer is sequenced exactly as one written through the pipeline.
+    @Test func aWholeAnswerHandedOverDirectlyIsSequencedTheSame() throws {
+        let (channel, app, _) = try Self.setUp()
+        try Self.request(channel, "/first")
+        try Self.request(channel, "/second")
+        app.respondWhole(body: "one", direct: true)
+        #expect(app.seen == ["head /first", "end", "head /second", "end"])
+        app.respondWhole(body: "two", direct: true)
+        #expect(
+            try Self.written(channel)
+                == "HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\none" + "HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\ntwo")
+        _ = try channel.finish()
+        // Out of a pipeline, the sequencer declines and the caller writes through its own context.
+        #expect(!RequestSequencer().respondAndFlush(.end))
     }
 }

@@ -8,10 +8,12 @@ extension ChannelHandlerContext {
     /// sent (cache label, status, body bytes) in `request`, for stage 9.
     ///
     /// The head goes straight into bytes (`ResponseHeadWriter`): a hit copies the entry's stored
-    /// field lines in one go, and the body is a slice of the stored buffer.
+    /// field lines in one go, and the body is a slice of the stored buffer. `sequencer`: the
+    /// connection's `RequestSequencer` when it sits right before the caller, to hand the answer
+    /// over directly.
     func writeCached(
         _ entry: CachedResponse, label: CacheLabel, notModified: Bool, request: inout RequestContext,
-        keepAlive: Bool, now: Int64, heads: inout HeadBufferRecycler
+        keepAlive: Bool, now: Int64, heads: inout HeadBufferRecycler, sequencer: RequestSequencer? = nil
     ) {
         let status: HTTPResponseStatus = notModified ? .notModified : entry.status
         var writer = ResponseHeadWriter(version: request.version, status: status, heads: &heads, allocator: channel.allocator)
@@ -32,7 +34,10 @@ extension ChannelHandlerContext {
         let sendsBody = !request.isHead && !notModified && entry.body.readableBytes > 0
         let head = writer.finish()
         heads.keep(head)
-        writeAndFlush(NIOAny(ResponsePart.whole(head: head, body: sendsBody ? entry.body : nil, closes: !keepAlive)), promise: nil)
+        let part = ResponsePart.whole(head: head, body: sendsBody ? entry.body : nil, closes: !keepAlive)
+        if sequencer?.respondAndFlush(part) != true {
+            writeAndFlush(NIOAny(part), promise: nil)
+        }
         request.cache = label
         request.status = Int(status.code)
         request.bytesOut = sendsBody ? entry.body.readableBytes : 0

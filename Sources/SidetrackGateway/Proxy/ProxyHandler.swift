@@ -44,6 +44,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var memo = ConnectionMemo()
     private var requestIDs = RequestIDGenerator()
     private var heads = HeadBufferRecycler()
+    /// The handler right before this one (`HTTPListener` adds it so), which cache hits are handed
+    /// to directly; nil outside such a pipeline.
+    private var sequencer: RequestSequencer?
     /// This loop's load shedding (nil when the loop is not the gateway's).
     private var admission: LoopAdmission?
     /// The connection was counted open (`AdmissionControl`); `overConnectionCap`: past the cap.
@@ -57,10 +60,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         admission = services.admission.admission(for: context.eventLoop)
+        sequencer = try? context.pipeline.syncOperations.handler(type: RequestSequencer.self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        sequencer = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -198,7 +203,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         context.writeCached(
             entry, label: label, notModified: notModified, request: &request, keepAlive: request.keepAlive,
-            now: services.cache?.now() ?? entry.lifetimes.storedAt, heads: &heads)
+            now: services.cache?.now() ?? entry.lifetimes.storedAt, heads: &heads, sequencer: sequencer)
     }
 
     /// The leader finished (or the wait ran out): answer with its result, or go upstream alone.

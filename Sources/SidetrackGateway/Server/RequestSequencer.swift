@@ -64,8 +64,30 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
     private var failed = false
     private var reader: MessageReader<RequestHeadParser>
 
+    /// This handler's own context, for answers handed over directly (`respondAndFlush`).
+    private var ownContext: ChannelHandlerContext?
+
     init(maxHeaderBytes: Int = 16 * 1024) {
         reader = MessageReader(RequestHeadParser(maxHeaderBytes: maxHeaderBytes))
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        ownContext = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        ownContext = nil
+    }
+
+    /// A whole answer handed over by the proxy handler right behind this one, then flushed: what a
+    /// `writeAndFlush` through the pipeline does, without wrapping the part in an `NIOAny` (too big
+    /// for its inline storage: a heap box per answer) and casting it back. False when this handler
+    /// is not in a pipeline (the caller then writes through its context).
+    func respondAndFlush(_ part: ResponsePart) -> Bool {
+        guard let context = ownContext else { return false }
+        write(part, context: context, promise: nil)
+        context.flush()
+        return true
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -123,11 +145,15 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        write(unwrapOutboundIn(data), context: context, promise: promise)
+    }
+
+    private func write(_ part: ResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         guard !failed else {
             promise?.fail(ResponseEncoder.Failure.invalidHead)
             return
         }
-        switch unwrapOutboundIn(data) {
+        switch part {
         case .head(var head) where head.status.code >= 200:
             if quiescing {
                 head.headers.replaceOrAdd(name: "connection", value: "close")
