@@ -20,6 +20,14 @@ final class HTTPListener: Sendable {
     /// The port actually bound (useful with port 0).
     var port: Int { channel.localAddress?.port ?? 0 }
 
+    /// Connections accepted each time the listening socket is ready (NIO's default is 4). Under a
+    /// CPU-bound overload one pass of the event loop over its ready sockets takes long, so four
+    /// accepts a pass let hundreds of handshaken connections wait in the accept backlog for seconds —
+    /// where no admission check sees them — until their clients time out (bench/run-overload.sh,
+    /// `OVERLOAD_BOTTLENECK=cpu`). Accepting is cheap next to the requests that follow, and once
+    /// accepted those are answered or refused at once.
+    static let acceptsPerWakeup: UInt = 256
+
     static func bind(
         host: String,
         port: Int,
@@ -31,6 +39,7 @@ final class HTTPListener: Sendable {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.maxMessagesPerRead, value: Self.acceptsPerWakeup)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
