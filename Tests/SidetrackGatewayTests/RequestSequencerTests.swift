@@ -224,4 +224,38 @@ import Testing
         // Out of a pipeline, the sequencer declines and the caller writes through its own context.
         #expect(!RequestSequencer().respondAndFlush(.end))
     }
+
+    /// Takes request parts by the sequencer's direct call, marking them so: what the proxy handler
+    /// does (`RequestSequencer.deliver(to:)`).
+    final class DirectApp: RequestPartReceiver, @unchecked Sendable {
+        let app: App
+        init(app: App) { self.app = app }
+        func receive(_ part: HTTPServerRequestPart) {
+            switch part {
+            case .head(let head): app.seen.append("direct head \(head.uri)")
+            case .body: app.seen.append("direct body")
+            case .end: app.seen.append("direct end")
+            }
+        }
+    }
+
+    /// Request parts handed over directly arrive as through the pipeline — a pipelined request
+    /// still waits for the answer before it — and none goes through the pipeline meanwhile.
+    @Test func requestPartsHandedOverDirectlyAreSequencedTheSame() throws {
+        let (channel, app, _) = try Self.setUp()
+        let sequencer = try channel.pipeline.syncOperations.handler(type: RequestSequencer.self)
+        let direct = DirectApp(app: app)
+        sequencer.deliver(to: direct)
+        try Self.request(channel, "/first")
+        try Self.request(channel, "/second")
+        #expect(app.seen == ["direct head /first", "direct end"])
+        app.respondWhole(body: "one", direct: true)
+        #expect(app.seen == ["direct head /first", "direct end", "direct head /second", "direct end"])
+        // Back to the pipeline.
+        sequencer.deliver(to: nil)
+        app.respondWhole(body: "two", direct: true)
+        try Self.request(channel, "/third")
+        #expect(app.seen.suffix(2) == ["head /third", "end"])
+        _ = try channel.finish()
+    }
 }

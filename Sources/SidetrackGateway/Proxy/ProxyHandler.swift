@@ -44,8 +44,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var memo = ConnectionMemo()
     private var requestIDs = RequestIDGenerator()
     private var heads = HeadBufferRecycler()
-    /// The handler right before this one (`HTTPListener` adds it so), which cache hits are handed
-    /// to directly; nil outside such a pipeline.
+    /// The handler right before this one (`HTTPListener` adds it so): it hands request parts to
+    /// this handler directly (`receive`), and cache hits are handed back to it directly; nil
+    /// outside such a pipeline.
     private var sequencer: RequestSequencer?
     /// This loop's load shedding (nil when the loop is not the gateway's).
     private var admission: LoopAdmission?
@@ -61,10 +62,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
         admission = services.admission.admission(for: context.eventLoop)
         sequencer = try? context.pipeline.syncOperations.handler(type: RequestSequencer.self)
+        sequencer?.deliver(to: self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        sequencer?.deliver(to: nil)
         sequencer = nil
     }
 
@@ -77,7 +80,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        handle(unwrapInboundIn(data), context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head): handleHead(head, context: context)
         case .body(let buffer): handleBody(buffer)
         case .end: handleEnd()
@@ -356,5 +363,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.writeLocal(
             response, version: .http1_1, isHead: false, keepAlive: false, requestID: request.requestID)
         finish(request, observed: true)
+    }
+}
+
+extension ProxyHandler: RequestPartReceiver {
+    /// A request part handed over directly by the `RequestSequencer` right before this handler.
+    func receive(_ part: HTTPServerRequestPart) {
+        guard let context else { return }
+        handle(part, context: context)
     }
 }

@@ -66,6 +66,8 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// This handler's own context, for answers handed over directly (`respondAndFlush`).
     private var ownContext: ChannelHandlerContext?
+    /// The handler right after this one when it takes request parts directly (`deliver(to:)`).
+    private var receiver: (any RequestPartReceiver)?
 
     init(maxHeaderBytes: Int = 16 * 1024) {
         reader = MessageReader(RequestHeadParser(maxHeaderBytes: maxHeaderBytes))
@@ -77,6 +79,14 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         ownContext = nil
+        receiver = nil
+    }
+
+    /// From now on hands request parts to `receiver` — the handler right after this one — by a
+    /// direct call instead of `fireChannelRead`: no `NIOAny` wrapping, pipeline walk or dynamic cast
+    /// back on every part. nil goes back to the pipeline.
+    func deliver(to receiver: (any RequestPartReceiver)?) {
+        self.receiver = receiver
     }
 
     /// A whole answer handed over by the proxy handler right behind this one, then flushed: what a
@@ -132,7 +142,11 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             requestOpen = false
         }
-        context.fireChannelRead(wrapInboundOut(part))
+        if let receiver {
+            receiver.receive(part)
+        } else {
+            context.fireChannelRead(wrapInboundOut(part))
+        }
         if case .end = part, quiescing, !responseOpen { close(context) }
     }
 
@@ -266,4 +280,10 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
         closing = true
         context.close(promise: nil)
     }
+}
+
+/// The handler right after a `RequestSequencer` that takes its request parts by a direct call
+/// (`RequestSequencer.deliver(to:)`), on the channel's loop, exactly where `channelRead` would run.
+protocol RequestPartReceiver: AnyObject {
+    func receive(_ part: HTTPServerRequestPart)
 }
