@@ -94,10 +94,10 @@ import Testing
         var request = RequestContext(
             startNanos: 0, method: .GET, version: .http1_1, keepAlive: true, path: "/", pathAndQuery: "/",
             requestID: "r", client: "ip:1", publicBase: "")
-        response.addTraceResponse(for: request)
+        response.addTraceResponse(for: request.trace)
         #expect(response.first(name: "traceresponse") == nil)
         request.trace = trace
-        response.addTraceResponse(for: request)
+        response.addTraceResponse(for: request.trace)
         #expect(response.first(name: "traceresponse") == "00-\(trace.traceID)-\(trace.spanID)-01")
         trace.span.end()
     }

@@ -193,7 +193,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func forward(
-        _ head: HTTPRequestHead, request: RequestContext, target: RequestPipeline.UpstreamTarget,
+        _ head: HTTPRequestHead, request: consuming RequestContext, target: RequestPipeline.UpstreamTarget,
         context: ChannelHandlerContext, requestEnded: Bool
     ) {
         let exchange = UpstreamExchange(context: context, services: services, target: target, request: request)

@@ -79,15 +79,20 @@ final class UpstreamExchange: @unchecked Sendable {
     var eventLoop: any EventLoop { channelContext.eventLoop }
     private var guardian: UpstreamGuard { services.upstreamGuard }
 
-    init(context: ChannelHandlerContext, services: GatewayServices, target: RequestPipeline.UpstreamTarget, request: RequestContext) {
+    /// `consuming`: the context is moved in, not copied (see `ProxyHandler.perform`).
+    init(
+        context: ChannelHandlerContext, services: GatewayServices, target: RequestPipeline.UpstreamTarget,
+        request: consuming RequestContext
+    ) {
+        let group = request.route.group
+        let retryable = services.upstreamGuard.settings.retry.maxAttempts > 1
+            && RetryPolicy.isSafeToRepeat(method: request.method.rawValue, hasIdempotencyKey: request.hasIdempotencyKey)
         self.channelContext = context
         self.services = services
         self.target = target
         self.request = request
-        self.timeouts = services.clients.timeouts(for: request.route.group)
+        self.timeouts = services.clients.timeouts(for: group)
         // A body is copied (up to a small limit) only when the request could be retried.
-        let retryable = services.upstreamGuard.settings.retry.maxAttempts > 1
-            && RetryPolicy.isSafeToRepeat(method: request.method.rawValue, hasIdempotencyKey: request.hasIdempotencyKey)
         self.requestBody = target.body == nil
             ? nil : RequestBodyStream(eventLoop: context.eventLoop, keepsCopyForRetry: retryable)
     }
@@ -303,7 +308,7 @@ final class UpstreamExchange: @unchecked Sendable {
         var headers = HeaderPolicy.clientResponseHeaders(
             from: head.headers, bodyRewritten: transformer != nil, requestID: request.requestID)
         headers.add(name: "x-cache", value: request.cache.headerValue)
-        headers.addTraceResponse(for: request)
+        headers.addTraceResponse(for: request.trace)
         if let started = request.upstreamStartNanos {
             headers.add(name: "server-timing", value: "upstream;dur=\(Self.millis(now &- started))")
         }

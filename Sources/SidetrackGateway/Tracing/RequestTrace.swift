@@ -29,16 +29,23 @@ struct RequestTrace {
 extension HTTPHeaders {
     /// `traceresponse` for a traced request when configured: the caller learns the trace and the
     /// server span its request became, even when it did not send a `traceparent` itself.
-    mutating func addTraceResponse(for request: RequestContext) {
-        guard let value = request.traceResponseValue else { return }
+    /// Takes the trace, not the whole request context: passing a class's stored context copied
+    /// it — a retain and a release of each of its strings and references — on every upstream answer.
+    mutating func addTraceResponse(for trace: RequestTrace?) {
+        guard let value = trace?.traceResponseValue else { return }
         add(name: "traceresponse", value: value)
     }
 }
 
 extension RequestContext {
     /// The `traceresponse` header's value, when the request's trace sends one.
+    var traceResponseValue: String? { trace?.traceResponseValue }
+}
+
+extension RequestTrace {
+    /// The `traceresponse` header's value, when this trace sends one.
     var traceResponseValue: String? {
-        guard let trace, trace.traceResponse, !trace.traceparent.isEmpty else { return nil }
-        return trace.traceparent
+        guard traceResponse, !traceparent.isEmpty else { return nil }
+        return traceparent
     }
 }
