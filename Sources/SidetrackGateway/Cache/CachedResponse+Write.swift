@@ -32,6 +32,9 @@ extension ChannelHandlerContext {
         if !notModified { writer.add("content-length", value: entry.body.readableBytes) }
         if !keepAlive { writer.add("connection", value: "close") }
         let sendsBody = !request.isHead && !notModified && entry.body.readableBytes > 0
+        // Valid by construction: stored fields were checked when the entry was made, the rest is
+        // Sidetrack's own (a client's `X-Request-ID` is used only when it is a safe token).
+        assert(writer.isValid, "a cached answer's head failed the field check")
         let head = writer.finish()
         heads.keep(head)
         let part = ResponsePart.whole(head: head, body: sendsBody ? entry.body : nil, closes: !keepAlive)

@@ -53,6 +53,9 @@ extension ChannelHandlerContext {
         if let traceResponse { writer.add("traceresponse", value: traceResponse) }
         writer.add("content-length", value: response.body.count)
         if !keepAlive { writer.add("connection", value: "close") }
+        // Valid by construction: every local response's fields are Sidetrack's own constants and
+        // numbers (a client's `X-Request-ID` is used only when it is a safe token).
+        assert(writer.isValid, "a local response's head failed the field check")
         let body = isHead || response.body.isEmpty ? nil : channel.allocator.buffer(bytes: response.body)
         writeAndFlush(NIOAny(ResponsePart.whole(head: writer.finish(), body: body, closes: !keepAlive)), promise: nil)
     }
