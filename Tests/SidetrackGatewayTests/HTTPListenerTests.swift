@@ -56,7 +56,18 @@ import Testing
         // Busy loop: the kernel completes every handshake and queues the connections in the
         // backlog, where they wait until the loop is free again.
         let gate = DispatchSemaphore(value: 0)
-        group.next().execute { gate.wait() }
+        let blocked = DispatchSemaphore(value: 0)
+        group.next().execute {
+            blocked.signal()
+            gate.wait()
+        }
+        // Connecting before the loop is held would let the first few be accepted early.
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                blocked.wait()
+                done.resume()
+            }
+        }
         var connections: [any Channel] = []
         for _ in 0..<waiting {
             connections.append(try await ClientBootstrap(group: clients).connect(host: "127.0.0.1", port: listener.port).get())
