@@ -68,10 +68,13 @@ import Testing
                 done.resume()
             }
         }
-        var connections: [any Channel] = []
-        for _ in 0..<waiting {
-            connections.append(try await ClientBootstrap(group: clients).connect(host: "127.0.0.1", port: listener.port).get())
+        // All at once, awaited together: one by one, each await queued behind the other tests on
+        // the cooperative pool (seconds for the whole suite).
+        let port = listener.port
+        let connecting = (0..<waiting).map { _ in
+            ClientBootstrap(group: clients).connect(host: "127.0.0.1", port: port)
         }
+        let connections = try await EventLoopFuture.whenAllSucceed(connecting, on: clients.next()).get()
         gate.signal()
         try await recorder.all.futureResult.get()
 
