@@ -16,4 +16,5 @@ let benchmarks: @Sendable () -> Void = {
     memoryCacheBenchmarks()
     tokenBucketBenchmarks()
     metricObservationBenchmarks()
+    linkRewritingBenchmarks()
 }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Rewrites absolute Spotify links (`https://api.spotify.com/v1/…`) in a body streamed in chunks.
 ///
 /// Client libraries follow `next`/`previous`/`href` verbatim, so without this page 2 would bypass the
@@ -42,15 +50,16 @@ public struct LinkRewriter: Sendable {
     }
 
     private mutating func scan(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        let first = pattern[0]
+        guard let base = bytes.baseAddress else { return }
+        let first = Int32(pattern[0])
         let count = bytes.count
         var emitted = 0
         var i = 0
         while i < count {
-            guard bytes[i] == first else {
-                i += 1
-                continue
-            }
+            // The next candidate by `memchr` (vectorised): a byte-by-byte loop was 2 % of a
+            // pass-through request's CPU, every JSON answer being scanned whole.
+            guard let candidate = memchr(base + i, first, count - i) else { break }
+            i = base.distance(to: UnsafeRawPointer(candidate))
             let available = count - i
             if available >= pattern.count {
                 if matches(bytes, at: i, length: pattern.count) {
@@ -75,9 +84,6 @@ public struct LinkRewriter: Sendable {
     }
 
     private func matches(_ bytes: UnsafeRawBufferPointer, at start: Int, length: Int) -> Bool {
-        for k in 0..<length where bytes[start + k] != pattern[k] {
-            return false
-        }
-        return true
+        pattern.withUnsafeBytes { pattern in memcmp(bytes.baseAddress! + start, pattern.baseAddress!, length) == 0 }
     }
 }
