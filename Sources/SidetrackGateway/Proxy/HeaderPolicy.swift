@@ -35,40 +35,44 @@ enum HeaderPolicy {
         acceptsGzip: Bool
     ) -> HTTPHeaders {
         let connectionTokens = connectionTokens(client)
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(client.count + 4)
+        // Gathered as pairs and made into `HTTPHeaders` once: `HTTPHeaders.add` checks every name
+        // for non-ASCII bytes (0.6 % of a pass-through request), and these names are either the
+        // head parser's (tokens, so ASCII) or Sidetrack's own.
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(client.count + 4)
         var forwardedFor: String?
         for (name, value) in client {
             if HeaderName.equals(name, "x-forwarded-for") { forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value }
             if isReplacedOnRequest(name) || HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) {
                 continue
             }
-            headers.add(name: name, value: value)
+            fields.append((name, value))
         }
-        headers.add(name: "x-request-id", value: requestID.description)
+        fields.append(("x-request-id", requestID.description))
         if let peerAddress {
-            headers.add(name: "x-forwarded-for", value: forwardedFor.map { "\($0), \(peerAddress)" } ?? peerAddress)
+            fields.append(("x-forwarded-for", forwardedFor.map { "\($0), \(peerAddress)" } ?? peerAddress))
         }
-        headers.add(name: "x-forwarded-proto", value: "http")
-        if let host = client.first(name: "host") { headers.add(name: "x-forwarded-host", value: host) }
-        if acceptsGzip { headers.add(name: "accept-encoding", value: "gzip") }
-        return headers
+        fields.append(("x-forwarded-proto", "http"))
+        if let host = client.first(name: "host") { fields.append(("x-forwarded-host", host)) }
+        if acceptsGzip { fields.append(("accept-encoding", "gzip")) }
+        return HTTPHeaders(fields)
     }
 
     /// The headers for the client: the upstream's minus hop-by-hop; `Content-Length` is dropped when
     /// the body will be rewritten (its length changes, so it goes out chunked).
     static func clientResponseHeaders(from upstream: HTTPHeaders, bodyRewritten: Bool, requestID: CorrelationID) -> HTTPHeaders {
         let connectionTokens = connectionTokens(upstream)
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(upstream.count + 3)
+        // Pairs first, as for the upstream request (the response head parser's names are tokens).
+        var fields: [(String, String)] = []
+        fields.reserveCapacity(upstream.count + 3)
         for (name, value) in upstream {
             if HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) { continue }
             if bodyRewritten && HeaderName.equals(name, "content-length") { continue }
             if HeaderName.equals(name, "x-request-id") { continue }
-            headers.add(name: name, value: value)
+            fields.append((name, value))
         }
-        headers.add(name: "x-request-id", value: requestID.description)
-        return headers
+        fields.append(("x-request-id", requestID.description))
+        return HTTPHeaders(fields)
     }
 
     /// Whether the client accepts gzip (`Accept-Encoding: gzip`, not `gzip;q=0`).
