@@ -68,8 +68,7 @@ import Testing
                 done.resume()
             }
         }
-        // All at once, awaited together: one by one, each await queued behind the other tests on
-        // the cooperative pool (seconds for the whole suite).
+        // All at once, awaited together (the loop is held, so none is accepted yet).
         let port = listener.port
         let connecting = (0..<waiting).map { _ in
             ClientBootstrap(group: clients).connect(host: "127.0.0.1", port: port)
