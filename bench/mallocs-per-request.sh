@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Counts heap allocations per cache hit on the whole gateway: a uprobe on glibc's malloc (and
-# posix_memalign, which withUnsafeTemporaryAllocation falls back to) counted over a hit load.
+# Counts heap allocations per request on the whole gateway: a uprobe on glibc's malloc (and
+# posix_memalign, which withUnsafeTemporaryAllocation falls back to) counted over a load of cache
+# hits (the 100 hot URLs) or of pass-through requests (`bench/run.sh`'s no-store request).
 # Exact and repeatable where CPU figures are not. Needs perf and root (uprobes).
 #
-# Usage: bench/mallocs-per-hit.sh [BIN]   (default: the release build)
-# Env: MALLOC_STACKS=1 also records call stacks of every 20th allocation (dwarf unwinding) and
+# Usage: bench/mallocs-per-request.sh [BIN]   (default: the release build)
+# Env: MALLOC_MODE=hit (default) or passthrough.
+#   MALLOC_STACKS=1 also records call stacks of every 20th allocation (dwarf unwinding) and
 #   prints the commonest allocation sites.
 set -euo pipefail
 
@@ -16,7 +18,14 @@ source scripts/lib/procs.sh
 # shellcheck source-path=SCRIPTDIR/..
 source bench/lib/bench.sh
 bench_require_tools wrk curl perf
-libc=$(ldd "$SIDETRACK_BIN" | awk '/libc\.so/ {print $3}')
+mode=${MALLOC_MODE:-hit}
+case $mode in
+  hit) wrk_script=bench/wrk-hit.lua path=/v1/tracks/x ;;
+  passthrough) wrk_script=bench/wrk.lua path=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh ;;
+  *) procs_die "MALLOC_MODE must be hit or passthrough, got '$mode'" ;;
+esac
+# (By its first field: `libswiftGlibc.so` also contains "libc.so".)
+libc=$(ldd "$SIDETRACK_BIN" | awk '$1 ~ /^libc\.so/ {print $3}')
 [[ -n $libc ]] || procs_die "cannot find the libc $SIDETRACK_BIN uses"
 for symbol in malloc posix_memalign; do
   perf probe -l 2>/dev/null | grep -q "probe_libc:$symbol " || perf probe -q -x "$libc" "$symbol" \
@@ -29,7 +38,7 @@ bench_limits_off
 start_gateway
 pid=$(procs_pid gateway)
 for i in $(seq 0 99); do curl -s -o /dev/null -H "Authorization: Bearer bench" "$PROXY_URL/v1/tracks/benchhot$(printf %03d "$i")?market=US"; done
-wrk -t1 -c4 -d1s -s bench/wrk-hit.lua "$PROXY_URL" >/dev/null
+wrk -t1 -c4 -d1s -s "$wrk_script" "$PROXY_URL$path" >/dev/null
 out=$PROCS_DIR/mallocs
 if [[ ${MALLOC_STACKS:-0} == 1 ]]; then
   perf record -e probe_libc:malloc -e probe_libc:posix_memalign -c 20 --call-graph dwarf,32768 -p "$pid" -o "$out.data" -- sleep 3 >/dev/null 2>&1 &
@@ -38,7 +47,7 @@ else
 fi
 perf_pid=$!
 sleep 0.2
-requests=$(wrk -t1 -c4 -d2s -s bench/wrk-hit.lua "$PROXY_URL/v1/tracks/x" | awk '/requests in/ {print $1}')
+requests=$(wrk -t1 -c4 -d2s -s "$wrk_script" "$PROXY_URL$path" | awk '/requests in/ {print $1}')
 wait "$perf_pid" || true
 if [[ ${MALLOC_STACKS:-0} == 1 ]]; then
   perf script -i "$out.data" 2>/dev/null | python3 -c '
@@ -62,10 +71,10 @@ for s in stacks:
 for site, n in sites.most_common(12): print(f"{100 * n / len(stacks):5.1f} %  {site}")
 ' | { command -v swift >/dev/null && swift demangle --simplified || cat; }
 else
-  python3 - "$out.txt" "$requests" <<'PY'
+  python3 - "$out.txt" "$requests" "$mode" <<'PY'
 import re, sys
 counts = {m.group(2): int(m.group(1).replace(",", "")) for m in re.finditer(r"^\s*([\d,]+)\s+probe_libc:(\w+)", open(sys.argv[1]).read(), re.M)}
 requests = int(sys.argv[2])
-print(f"{requests} hits: {counts.get('malloc', 0) / requests:.2f} malloc and {counts.get('posix_memalign', 0) / requests:.2f} posix_memalign per hit")
+print(f"{requests} requests ({sys.argv[3]}): {counts.get('malloc', 0) / requests:.2f} malloc and {counts.get('posix_memalign', 0) / requests:.2f} posix_memalign per request")
 PY
 fi
