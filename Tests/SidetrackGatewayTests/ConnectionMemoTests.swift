@@ -24,6 +24,25 @@ import Testing
         #expect(made == ["a.test", "b.test", nil, "a.test"])
     }
 
+    @Test func theLinkRewriterIsMadeOncePerBaseAndEveryAnswerGetsAFreshCopy() {
+        var memo = LinkRewriterMemo()
+        let prefix = "https://api.spotify.com/v1/"
+        var first = memo.rewriter(linkPrefix: prefix, publicBase: "http://a.test")
+        var out: [UInt8] = []
+        // A link cut at the chunk's end is held back inside this copy only.
+        first.process(Array("{\"href\":\"https://api.spotify.com/v1/tracks/1\",\"next\":\"https://api.spo".utf8), into: &out)
+        #expect(first.replacements == 1)
+        var second = memo.rewriter(linkPrefix: prefix, publicBase: "http://a.test")
+        #expect(second.replacements == 0)
+        out.removeAll()
+        second.process(Array("\"https://api.spotify.com/v1/albums/2\"".utf8), into: &out)
+        second.finish(into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "\"http://a.test/v1/albums/2\"")
+        let other = memo.rewriter(linkPrefix: prefix, publicBase: "http://b.test:8080")
+        #expect(other.replacement == Array("http://b.test:8080/v1/".utf8))
+        #expect(memo.rewriter(linkPrefix: prefix, publicBase: "http://a.test").replacement == Array("http://a.test/v1/".utf8))
+    }
+
     @Test func theConnectionsOwnAddressIsTheFallback() throws {
         #expect(PublicBaseMemo.connectionBase(try SocketAddress(ipAddress: "10.0.0.5", port: 8080)) == "http://10.0.0.5:8080")
         #expect(PublicBaseMemo.connectionBase(try SocketAddress(ipAddress: "::1", port: 443)) == "http://[::1]:443")

@@ -94,7 +94,7 @@ final class BackgroundRefresh: UpstreamResponseDelegate, @unchecked Sendable {
             transformer = try? ResponseBodyTransformer(
                 contentType: head.headers.first(name: "content-type"),
                 contentEncoding: head.headers.first(name: "content-encoding"),
-                linkPrefix: linkPrefix, publicBase: publicBase)
+                rewriter: LinkRewriter(linkPrefix: linkPrefix, publicBase: publicBase))
         }
         return nil
     }
@@ -116,8 +116,9 @@ final class BackgroundRefresh: UpstreamResponseDelegate, @unchecked Sendable {
         if head.status == .notModified {
             return finish(with: entry.renewed(cache.policy.lifetimes(storedAt: now, route: route)))
         }
-        if let transformer, let tail = try? transformer.finish(allocator: ByteBufferAllocator()) {
-            for chunk in tail { collect(chunk) }
+        if let transformer {
+            // A gzip stream that cannot be ended leaves the body short: not stored.
+            do { try transformer.finish(allocator: ByteBufferAllocator()) { collect($0) } } catch { unreadable = true }
         }
         guard CachePolicy.isStorable(status: Int(head.status.code)), !recorder.overflowed, !unreadable else {
             return finish(with: nil)
@@ -135,11 +136,7 @@ final class BackgroundRefresh: UpstreamResponseDelegate, @unchecked Sendable {
 
     private func append(_ buffer: ByteBuffer, allocator: ByteBufferAllocator) {
         guard let transformer else { return collect(buffer) }
-        guard let chunks = try? transformer.transform(buffer, allocator: allocator) else {
-            unreadable = true
-            return
-        }
-        for chunk in chunks { collect(chunk) }
+        do { try transformer.transform(buffer, allocator: allocator) { collect($0) } } catch { unreadable = true }
     }
 
     private func collect(_ chunk: ByteBuffer) {

@@ -10,6 +10,24 @@ struct ConnectionMemo {
     var publicBase = PublicBaseMemo()
     /// Whether the token is trusted for shared cache entries.
     var trust = TrustMemo()
+    /// The link rewriter for the link base.
+    var links = LinkRewriterMemo()
+}
+
+/// The link rewriter for the last link base, copied for each upstream answer: its pattern and
+/// replacement bytes are made once per connection and base instead of per answer (three
+/// allocations each). The prefix is the gateway's setting, the same for every request.
+struct LinkRewriterMemo {
+    private var publicBase: String?
+    private var rewriter: LinkRewriter?
+
+    mutating func rewriter(linkPrefix: String, publicBase: String) -> LinkRewriter {
+        if let rewriter, publicBase == self.publicBase { return rewriter }
+        let made = LinkRewriter(linkPrefix: linkPrefix, publicBase: publicBase)
+        self.publicBase = publicBase
+        rewriter = made
+        return made
+    }
 }
 
 /// The last token identity's trust grant (`TokenTrust.Grant`): a hit then checks trust with one

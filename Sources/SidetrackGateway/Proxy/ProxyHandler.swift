@@ -196,7 +196,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         _ head: HTTPRequestHead, request: consuming RequestContext, target: RequestPipeline.UpstreamTarget,
         context: ChannelHandlerContext, requestEnded: Bool
     ) {
-        let exchange = UpstreamExchange(context: context, services: services, target: target, request: request)
+        let settings = services.settings
+        let links = settings.rewriteLinks ? memo.links.rewriter(linkPrefix: settings.linkPrefix, publicBase: request.publicBase) : nil
+        let exchange = UpstreamExchange(
+            context: context, services: services, target: target, request: request, links: links, sequencer: sequencer)
         exchange.onComplete = { [weak self] exchange in self?.exchangeCompleted(exchange) }
         exchange.requestBody?.onWritable = { [weak self] in self?.resumeReading() }
         state = .forwarding(exchange, requestEnded: requestEnded)

@@ -14,8 +14,9 @@ final class ResponseBodyTransformer {
     private var scratch: [UInt8] = []
     private static let window = 64 * 1024
 
-    /// nil when the response should stream through unchanged.
-    init?(contentType: String?, contentEncoding: String?, linkPrefix: String, publicBase: String) throws {
+    /// nil when the response should stream through unchanged. `rewriter`: a fresh one for this
+    /// body (`LinkRewriter(linkPrefix:publicBase:)`, or a copy of one kept per connection).
+    init?(contentType: String?, contentEncoding: String?, rewriter: LinkRewriter) throws {
         guard let contentType, Self.mentionsJSON(contentType) else { return nil }
         let encoding = contentEncoding?.lowercased() ?? "identity"
         switch encoding {
@@ -34,8 +35,7 @@ final class ResponseBodyTransformer {
         default:
             return nil
         }
-        self.rewriter = LinkRewriter(from: linkPrefix, to: publicBase + "/v1/")
-        scratch.reserveCapacity(Self.window)
+        self.rewriter = rewriter
     }
 
     /// `application/json`, `application/problem+json`, any case. Byte by byte: Foundation's
@@ -65,8 +65,9 @@ final class ResponseBodyTransformer {
 
     var linksRewritten: Int { rewriter.replacements }
 
-    /// Transforms one upstream chunk; the result may be empty (data held back for the next chunk).
-    func transform(_ input: ByteBuffer, allocator: ByteBufferAllocator) throws -> [ByteBuffer] {
+    /// Transforms one upstream chunk, handing each resulting buffer to `emit` (none when the chunk's
+    /// data is held back for the next one).
+    func transform(_ input: ByteBuffer, allocator: ByteBufferAllocator, emit: (ByteBuffer) -> Void) throws {
         scratch.removeAll(keepingCapacity: true)
         if let decompressor {
             var compressed = input
@@ -74,27 +75,40 @@ final class ResponseBodyTransformer {
                 plain.withUnsafeReadableBytes { rewriter.process($0, into: &scratch) }
             }
         } else {
+            // Sized by the first chunk, then reused: the rewritten text is about as long as the
+            // input (a fixed 64 KiB reservation per answer was glibc's costliest allocation here).
+            scratch.reserveCapacity(input.readableBytes + Self.slack)
             input.withUnsafeReadableBytes { rewriter.process($0, into: &scratch) }
         }
-        return try encode(final: false, allocator: allocator)
+        try encode(final: false, allocator: allocator, emit: emit)
     }
 
     /// Releases everything still held back, ending the gzip stream if there is one.
-    func finish(allocator: ByteBufferAllocator) throws -> [ByteBuffer] {
+    func finish(allocator: ByteBufferAllocator, emit: (ByteBuffer) -> Void) throws {
         scratch.removeAll(keepingCapacity: true)
         rewriter.finish(into: &scratch)
-        return try encode(final: true, allocator: allocator)
+        try encode(final: true, allocator: allocator, emit: emit)
     }
 
-    private func encode(final: Bool, allocator: ByteBufferAllocator) throws -> [ByteBuffer] {
+    /// Room for links made longer by the rewrite before the scratch array has to grow.
+    private static let slack = 512
+
+    private func encode(final: Bool, allocator: ByteBufferAllocator, emit: (ByteBuffer) -> Void) throws {
         guard let compressor else {
-            return scratch.isEmpty ? [] : [allocator.buffer(bytes: scratch)]
+            if !scratch.isEmpty { emit(allocator.buffer(bytes: scratch)) }
+            return
         }
         var plain = allocator.buffer(bytes: scratch)
-        var out: [ByteBuffer] = []
         try plain.compressStream(with: compressor, flush: final ? .finish : .no) { chunk in
-            out.append(chunk)
+            emit(chunk)
         }
-        return out
+    }
+}
+
+extension LinkRewriter {
+    /// Spotify's absolute links (`linkPrefix`, the configured upstream's `…/v1/`) pointed at the
+    /// gateway's own base as the client reached it.
+    init(linkPrefix: String, publicBase: String) {
+        self.init(from: linkPrefix, to: publicBase + "/v1/")
     }
 }

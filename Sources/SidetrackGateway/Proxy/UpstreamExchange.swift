@@ -18,6 +18,11 @@ import Tracing
 /// and the retry budget and the deadline allow.
 final class UpstreamExchange: @unchecked Sendable {
     private let channelContext: ChannelHandlerContext
+    /// The client connection's sequencer, right before the proxy handler: the answer's parts are
+    /// handed to it directly (`writeToClient`); nil outside such a pipeline.
+    private let sequencer: RequestSequencer?
+    /// The link rewriter for a JSON answer's body; nil when links are not rewritten.
+    private let links: LinkRewriter?
     private let services: GatewayServices
     private var target: RequestPipeline.UpstreamTarget
     let requestBody: RequestBodyStream?
@@ -82,12 +87,14 @@ final class UpstreamExchange: @unchecked Sendable {
     /// `consuming`: the context is moved in, not copied (see `ProxyHandler.perform`).
     init(
         context: ChannelHandlerContext, services: GatewayServices, target: RequestPipeline.UpstreamTarget,
-        request: consuming RequestContext
+        request: consuming RequestContext, links: LinkRewriter?, sequencer: RequestSequencer? = nil
     ) {
         let group = request.route.group
         let retryable = services.upstreamGuard.settings.retry.maxAttempts > 1
             && RetryPolicy.isSafeToRepeat(method: request.method.rawValue, hasIdempotencyKey: request.hasIdempotencyKey)
         self.channelContext = context
+        self.sequencer = sequencer
+        self.links = links
         self.services = services
         self.target = target
         self.request = request
@@ -298,12 +305,11 @@ final class UpstreamExchange: @unchecked Sendable {
             }
         }
         let hasBody = !request.isHead && head.status != .noContent && head.status != .notModified
-        if hasBody, services.settings.rewriteLinks {
+        if hasBody, let links {
             transformer = try? ResponseBodyTransformer(
                 contentType: head.headers.first(name: "content-type"),
                 contentEncoding: head.headers.first(name: "content-encoding"),
-                linkPrefix: services.settings.linkPrefix,
-                publicBase: request.publicBase)
+                rewriter: links)
         }
         var headers = HeaderPolicy.clientResponseHeaders(
             from: head.headers, bodyRewritten: transformer != nil, requestID: request.requestID)
@@ -328,7 +334,7 @@ final class UpstreamExchange: @unchecked Sendable {
         request.status = Int(responseStatus.code)
         headSent = true
         let clientHead = HTTPResponseHead(version: request.version, status: responseStatus, headers: headers)
-        channelContext.write(NIOAny(ResponsePart.head(clientHead)), promise: nil)
+        writeToClient(.head(clientHead))
         unflushed = true
         return nil
     }
@@ -340,9 +346,7 @@ final class UpstreamExchange: @unchecked Sendable {
         guard !finished, case .streaming = mode else { return nil }
         if let transformer {
             do {
-                for chunk in try transformer.transform(buffer, allocator: channelContext.channel.allocator) {
-                    writeBody(chunk)
-                }
+                try transformer.transform(buffer, allocator: channelContext.channel.allocator) { writeBody($0) }
             } catch {
                 task?.cancel()
                 return channelContext.eventLoop.makeFailedFuture(error)
@@ -384,7 +388,7 @@ final class UpstreamExchange: @unchecked Sendable {
         }
         if let transformer {
             do {
-                for chunk in try transformer.finish(allocator: channelContext.channel.allocator) { writeBody(chunk) }
+                try transformer.finish(allocator: channelContext.channel.allocator) { writeBody($0) }
             } catch {
                 attemptFailed(error)
                 return
@@ -397,7 +401,8 @@ final class UpstreamExchange: @unchecked Sendable {
         // as this answer left it.
         afterUpstreamAnswer()
         unflushed = false
-        channelContext.writeAndFlush(NIOAny(ResponsePart.end), promise: nil)
+        writeToClient(.end)
+        channelContext.flush()
         onComplete?(self)
     }
 
@@ -581,7 +586,7 @@ final class UpstreamExchange: @unchecked Sendable {
         mustClose = mustClose || !request.keepAlive
         channelContext.writeCached(
             entry, label: label, notModified: notModified, request: &request, keepAlive: !mustClose, now: cache.now(),
-            heads: &heads)
+            heads: &heads, sequencer: sequencer)
     }
 
     /// The leader is done: hand its answer (or nil: go upstream yourselves) to coalesced followers.
@@ -606,8 +611,14 @@ final class UpstreamExchange: @unchecked Sendable {
         recorder?.append(buffer)
         guard !suppressBody else { return }
         request.bytesOut += buffer.readableBytes
-        channelContext.write(NIOAny(ResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        writeToClient(.body(.byteBuffer(buffer)))
         unflushed = true
+    }
+
+    /// Straight to the sequencer when there is one: no `NIOAny` box (a response part is too big for
+    /// its inline storage), pipeline walk or cast back per part — three of each per answer.
+    private func writeToClient(_ part: ResponsePart) {
+        if sequencer?.respond(part) != true { channelContext.write(NIOAny(part), promise: nil) }
     }
 
     /// Ends the exchange with a gateway error: a Spotify-format error response if nothing was sent

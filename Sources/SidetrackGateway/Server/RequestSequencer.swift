@@ -94,9 +94,16 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
     /// for its inline storage: a heap box per answer) and casting it back. False when this handler
     /// is not in a pipeline (the caller then writes through its context).
     func respondAndFlush(_ part: ResponsePart) -> Bool {
+        guard respond(part) else { return false }
+        ownContext?.flush()
+        return true
+    }
+
+    /// A part of an answer (a streamed one's head, body or end), not flushed: what a `write`
+    /// through the pipeline does, without the `NIOAny` box and the cast back (see `respondAndFlush`).
+    func respond(_ part: ResponsePart) -> Bool {
         guard let context = ownContext else { return false }
         write(part, context: context, promise: nil)
-        context.flush()
         return true
     }
 
