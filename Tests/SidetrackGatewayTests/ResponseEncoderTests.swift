@@ -128,6 +128,33 @@ import Testing
             ])
     }
 
+    /// Heads and size lines go into recycled buffers: a second answer on the connection must leave
+    /// the first one's bytes intact while they are still queued, and be whole itself either way.
+    @Test(arguments: [false, true])
+    func aSecondStreamedAnswerNeverWritesOverTheFirst(firstReadBeforeSecond: Bool) throws {
+        let parts: [ResponsePart] = [
+            .head(HTTPResponseHead(version: .http1_1, status: .ok, headers: ["x-n": "1"])),
+            .body(.byteBuffer(ByteBuffer(string: "hello"))),
+            .end,
+        ]
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(RequestSequencer())
+        try channel.pipeline.syncOperations.addHandler(Responder(parts))
+        func written() throws -> String {
+            var text = ""
+            while let data = try channel.readOutbound(as: IOData.self) {
+                if case .byteBuffer(let buffer) = data { text += String(buffer: buffer) }
+            }
+            return text
+        }
+        let answer = "HTTP/1.1 200 OK\r\nx-n: 1\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+        try channel.writeInbound(ByteBuffer(string: "GET /1 HTTP/1.1\r\n\r\n"))
+        var first = ""
+        if firstReadBeforeSecond { first = try written() }
+        try channel.writeInbound(ByteBuffer(string: "GET /2 HTTP/1.1\r\n\r\n"))
+        #expect(first + (try written()) == answer + answer)
+    }
+
     @Test(arguments: [
         ("x-evil", "a\r\nset-cookie: b"), ("x-nul", "a\u{0}b"), ("bad name", "v"), ("", "v"),
     ])

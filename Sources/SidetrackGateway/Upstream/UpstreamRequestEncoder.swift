@@ -24,6 +24,10 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
     var nextFraming = Framing.none
     private var chunked = false
     private var framer = ChunkFramer()
+    /// Spare buffers for request heads and chunk size lines, reused once the socket has taken their
+    /// bytes (the connection is kept alive for request after request; see `HeadBufferRecycler`).
+    private var heads = HeadBufferRecycler()
+    private var sizeLines = HeadBufferRecycler()
 
     init(hostHeader: String) {
         self.hostHeader = hostHeader
@@ -40,13 +44,13 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
             context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: promise)
         case .body(let body):
             if chunked, body.readableBytes > 0 {
-                let size = framer.sizeLine(for: body.readableBytes, allocator: context.channel.allocator)
+                let size = framer.sizeLine(for: body.readableBytes, lines: &sizeLines, allocator: context.channel.allocator)
                 context.write(wrapOutboundOut(.byteBuffer(size)), promise: nil)
             }
             context.write(wrapOutboundOut(body), promise: promise)
         case .end:
             if chunked {
-                context.write(wrapOutboundOut(.byteBuffer(framer.lastChunk(allocator: context.channel.allocator))), promise: promise)
+                context.write(wrapOutboundOut(.byteBuffer(framer.lastChunk())), promise: promise)
             } else if let promise {
                 // Nothing to write, but the promise must not complete before what was written.
                 context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
@@ -62,7 +66,7 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
         guard HTTPFieldCheck.isValidTarget(head.uri), HTTPFieldCheck.isValidName(method),
             HTTPFieldCheck.isValidValue(hostHeader)
         else { return nil }
-        var buffer = allocator.buffer(capacity: 512)
+        var buffer = heads.take(allocator: allocator)
         buffer.writeString(method)
         buffer.writeStaticString(" ")
         buffer.writeString(head.uri)
@@ -91,6 +95,7 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
         }
         nextFraming = .none
         buffer.writeStaticString("\r\n")
+        heads.keep(buffer)
         return buffer
     }
 }
