@@ -51,7 +51,7 @@ requests=$(wrk -t1 -c4 -d2s -s "$wrk_script" "$PROXY_URL$path" | awk '/requests 
 wait "$perf_pid" || true
 if [[ ${MALLOC_STACKS:-0} == 1 ]]; then
   perf script -i "$out.data" 2>/dev/null | python3 -c '
-import collections, re, sys
+import collections, os, re, sys
 stacks, current = [], []
 for line in sys.stdin:
     line = line.rstrip("\n")
@@ -67,8 +67,8 @@ sites = collections.Counter()
 for s in stacks:
     i = 0
     while i < len(s) and alloc.search(s[i]): i += 1
-    sites[" <- ".join(f[:90] for f in s[i:i + 3])] += 1
-for site, n in sites.most_common(12): print(f"{100 * n / len(stacks):5.1f} %  {site}")
+    sites[" <- ".join(f[:90] for f in s[i:i + int(os.environ.get("MALLOC_DEPTH", "3"))])] += 1
+for site, n in sites.most_common(int(__import__("os").environ.get("MALLOC_SITES", "12"))): print(f"{100 * n / len(stacks):5.1f} %  {site}")
 ' | { command -v swift >/dev/null && swift demangle --simplified || cat; }
 else
   python3 - "$out.txt" "$requests" "$mode" <<'PY'

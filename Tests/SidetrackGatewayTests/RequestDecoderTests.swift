@@ -159,13 +159,14 @@ import Testing
     @Test func anIncompleteHeadIsNotSearchedAgain() throws {
         var buffer = ByteBuffer(string: "GET /a HTTP/1.1\r\nHost: x\r\n")
         var scanned = 0
-        guard case .needMore = RequestHeadParser(maxHeaderBytes: 1024).parse(&buffer, scanned: &scanned) else {
+        var parser = RequestHeadParser(maxHeaderBytes: 1024)
+        guard case .needMore = parser.parse(&buffer, scanned: &scanned) else {
             Issue.record("expected needMore")
             return
         }
         #expect(scanned == buffer.readableBytes)
         buffer.writeString("\r\n")
-        guard case .head(let head, .none) = RequestHeadParser(maxHeaderBytes: 1024).parse(&buffer, scanned: &scanned) else {
+        guard case .head(let head, .none) = parser.parse(&buffer, scanned: &scanned) else {
             Issue.record("expected a head")
             return
         }

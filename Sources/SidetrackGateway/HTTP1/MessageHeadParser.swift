@@ -11,8 +11,9 @@ protocol MessageHeadParser {
     var maxHeadBytes: Int { get }
     /// The largest trailer section accepted after a chunked body.
     var maxTrailerBytes: Int { get }
-    /// Parses one whole head: `bytes` run to just past its blank line.
-    func parseHead(_ bytes: UnsafeRawBufferPointer) -> Result<(Head, Framing), HTTPParserError>
+    /// Parses one whole head: `bytes` run to just past its blank line. Mutating: a parser may keep
+    /// what the connection's heads repeat (`FieldTextMemo`).
+    mutating func parseHead(_ bytes: UnsafeRawBufferPointer) -> Result<(Head, Framing), HTTPParserError>
     /// Drops what may come before a head (empty lines before a request); true if it dropped any.
     func skipPreamble(_ buffer: inout ByteBuffer) -> Bool
 }
@@ -30,7 +31,7 @@ extension MessageHeadParser {
     ///
     /// - Parameter scanned: how many bytes earlier calls already searched for the head's end, so a
     ///   head arriving a byte at a time is scanned once, not once per byte. Reset on success.
-    func parse(_ buffer: inout ByteBuffer, scanned: inout Int) -> HeadParse<Head, Framing> {
+    mutating func parse(_ buffer: inout ByteBuffer, scanned: inout Int) -> HeadParse<Head, Framing> {
         if skipPreamble(&buffer) { scanned = 0 }
         let limit = maxHeadBytes
         let result: (HeadParse<Head, Framing>, consumed: Int) = buffer.withUnsafeReadableBytes { bytes in

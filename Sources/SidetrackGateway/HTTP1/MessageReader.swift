@@ -25,7 +25,7 @@ struct MessageReader<Parser: MessageHeadParser> {
         case failed
     }
 
-    let parser: Parser
+    private(set) var parser: Parser
     private var state = State.head
     /// Bytes read and not yet decoded; nil when none, so the usual whole-message read is decoded
     /// straight from the buffer the channel read into.

@@ -6,6 +6,13 @@ import NIOHTTP1
 struct RequestHeadParser: MessageHeadParser {
     /// The field section's limit (the `maxHeaderBytes` setting); trailers get the same.
     let maxHeaderBytes: Int
+    /// The target and fields the connection's last request had (slot 0 the target, then each
+    /// field's name and value).
+    private var texts = FieldTextMemo()
+
+    init(maxHeaderBytes: Int) {
+        self.maxHeaderBytes = maxHeaderBytes
+    }
 
     /// Room for the request line on top of the field section.
     static let requestLineAllowance = 8 * 1024
@@ -24,7 +31,7 @@ struct RequestHeadParser: MessageHeadParser {
     }
 
     /// Parses a request head; its framing (RFC 9112 §6.3) is nil for a request without a body.
-    func parseHead(_ bytes: UnsafeRawBufferPointer) -> Result<(HTTPRequestHead, BodyDecoder.Framing?), HTTPParserError> {
+    mutating func parseHead(_ bytes: UnsafeRawBufferPointer) -> Result<(HTTPRequestHead, BodyDecoder.Framing?), HTTPParserError> {
         // Request line: method SP request-target SP HTTP-version CRLF.
         var index = 0
         while index < bytes.count, HTTPFieldCheck.isTokenByte(bytes[index]) { index += 1 }
@@ -34,7 +41,7 @@ struct RequestHeadParser: MessageHeadParser {
         index = targetStart
         while index < bytes.count, Self.isTargetByte(bytes[index]) { index += 1 }
         guard index > targetStart, index < bytes.count, bytes[index] == UInt8(ascii: " ") else { return .failure(.invalidURL) }
-        let uri = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[targetStart..<index]), as: UTF8.self)
+        let uri = texts.text(UnsafeRawBufferPointer(rebasing: bytes[targetStart..<index]), slot: 0)
         let versionStart = index + 1
         guard versionStart + 10 <= bytes.count, bytes[versionStart + 8] == UInt8(ascii: "\r"), bytes[versionStart + 9] == UInt8(ascii: "\n")
         else { return .failure(.invalidVersion) }
@@ -68,7 +75,8 @@ struct RequestHeadParser: MessageHeadParser {
             } else if HeadSyntax.equalsLowercase(name, "transfer-encoding") {
                 transferEncoding = (transferEncoding.map { $0 + Array(", ".utf8) } ?? []) + Array(value)
             }
-            headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+            let slot = 1 + 2 * headers.count
+            headers.append((texts.text(name, slot: slot), texts.text(value, slot: slot + 1)))
             index = field.next
         }
         let head = HTTPRequestHead(version: version, method: method, uri: uri, headers: HTTPHeaders(headers))

@@ -7,11 +7,13 @@ struct ResponseHeadParser: MessageHeadParser {
     /// Heads and trailers larger than this are refused (Spotify's are a few KiB).
     var maxHeadBytes: Int { 64 * 1024 }
     var maxTrailerBytes: Int { maxHeadBytes }
+    /// The fields the connection's last response had (each field's name and value in order).
+    private var texts = FieldTextMemo()
 
     /// Parses a response head. Its framing is what the fields say (RFC 9112 §6.3): neither
     /// `Transfer-Encoding` nor `Content-Length` means the body runs to the connection's close; the
     /// decoder weighs it against the request's method and the status.
-    func parseHead(_ bytes: UnsafeRawBufferPointer) -> Result<(HTTPResponseHead, BodyDecoder.Framing), HTTPParserError> {
+    mutating func parseHead(_ bytes: UnsafeRawBufferPointer) -> Result<(HTTPResponseHead, BodyDecoder.Framing), HTTPParserError> {
         // Status line: HTTP-version SP status-code SP [reason-phrase] CRLF (the second SP is
         // sometimes left out with an empty reason; accepted).
         guard bytes.count >= 14, UnsafeRawBufferPointer(rebasing: bytes[..<7]).elementsEqual("HTTP/1.".utf8),
@@ -70,7 +72,8 @@ struct ResponseHeadParser: MessageHeadParser {
                     otherCoding = true
                 }
             }
-            headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+            let slot = 2 * headers.count
+            headers.append((texts.text(name, slot: slot), texts.text(value, slot: slot + 1)))
             index = field.next
         }
         let head = HTTPResponseHead(

@@ -194,7 +194,8 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
         deliveredParts = false
         call.runningOn = nil
         served += 1
-        pending.removeAll()
+        // Keeping the queue's storage for the connection's next exchange (two allocations each).
+        pending.removeAll(keepingCapacity: true)
         // An answer that came before the whole request went leaves the request half-sent.
         let reusable = keepAlive && requestEnded && isUsable
         if reusable {
