@@ -30,26 +30,38 @@ public struct LinkRewriter: Sendable {
 
     /// Rewrites one chunk, appending what can be released now to `out`.
     public mutating func process(_ chunk: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        if carry.isEmpty {
-            scan(chunk, into: &out)
-        } else {
-            let joined = carry + chunk
-            carry.removeAll(keepingCapacity: true)
-            joined.withUnsafeBytes { scan($0, into: &out) }
-        }
+        process(chunk) { out.append(contentsOf: $0) }
     }
 
     public mutating func process(_ chunk: [UInt8], into out: inout [UInt8]) {
         chunk.withUnsafeBytes { process($0, into: &out) }
     }
 
+    /// Rewrites one chunk, handing what can be released now to `emit` piece by piece, in order
+    /// (the text between links, each replacement): the caller copies the pieces straight to where
+    /// they go, with no array in between.
+    public mutating func process(_ chunk: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) {
+        if carry.isEmpty {
+            scan(chunk, emit: emit)
+        } else {
+            let joined = carry + chunk
+            carry.removeAll(keepingCapacity: true)
+            joined.withUnsafeBytes { scan($0, emit: emit) }
+        }
+    }
+
     /// Releases whatever was held back; call once after the last chunk.
     public mutating func finish(into out: inout [UInt8]) {
-        out.append(contentsOf: carry)
+        finish { out.append(contentsOf: $0) }
+    }
+
+    /// Releases whatever was held back to `emit`; call once after the last chunk.
+    public mutating func finish(emit: (UnsafeRawBufferPointer) -> Void) {
+        if !carry.isEmpty { carry.withUnsafeBytes { emit($0) } }
         carry.removeAll()
     }
 
-    private mutating func scan(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) {
         guard let base = bytes.baseAddress else { return }
         let first = Int32(pattern[0])
         let count = bytes.count
@@ -63,8 +75,8 @@ public struct LinkRewriter: Sendable {
             let available = count - i
             if available >= pattern.count {
                 if matches(bytes, at: i, length: pattern.count) {
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[emitted..<i]))
-                    out.append(contentsOf: replacement)
+                    if i > emitted { emit(UnsafeRawBufferPointer(rebasing: bytes[emitted..<i])) }
+                    replacement.withUnsafeBytes { emit($0) }
                     replacements += 1
                     i += pattern.count
                     emitted = i
@@ -73,14 +85,14 @@ public struct LinkRewriter: Sendable {
                 }
             } else if matches(bytes, at: i, length: available) {
                 // A possible link cut by the chunk boundary: hold it back.
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[emitted..<i]))
+                if i > emitted { emit(UnsafeRawBufferPointer(rebasing: bytes[emitted..<i])) }
                 carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<count]))
                 return
             } else {
                 i += 1
             }
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[emitted..<count]))
+        if count > emitted { emit(UnsafeRawBufferPointer(rebasing: bytes[emitted..<count])) }
     }
 
     private func matches(_ bytes: UnsafeRawBufferPointer, at start: Int, length: Int) -> Bool {

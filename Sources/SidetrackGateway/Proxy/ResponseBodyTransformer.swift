@@ -11,6 +11,7 @@ final class ResponseBodyTransformer {
     private var rewriter: LinkRewriter
     private let decompressor: (any NIODecompressor)?
     private let compressor: (any NIOCompressor)?
+    /// A gzip body's rewritten plain text, between inflating and deflating.
     private var scratch: [UInt8] = []
     private static let window = 64 * 1024
 
@@ -68,36 +69,39 @@ final class ResponseBodyTransformer {
     /// Transforms one upstream chunk, handing each resulting buffer to `emit` (none when the chunk's
     /// data is held back for the next one).
     func transform(_ input: ByteBuffer, allocator: ByteBufferAllocator, emit: (ByteBuffer) -> Void) throws {
-        scratch.removeAll(keepingCapacity: true)
-        if let decompressor {
-            var compressed = input
-            try compressed.decompressStream(with: decompressor) { plain in
-                plain.withUnsafeReadableBytes { rewriter.process($0, into: &scratch) }
-            }
-        } else {
-            // Sized by the first chunk, then reused: the rewritten text is about as long as the
-            // input (a fixed 64 KiB reservation per answer was glibc's costliest allocation here).
-            scratch.reserveCapacity(input.readableBytes + Self.slack)
-            input.withUnsafeReadableBytes { rewriter.process($0, into: &scratch) }
+        guard let decompressor, let compressor else {
+            // Rewritten straight into the buffer that goes out: the text is about as long as the
+            // input (links pointed at the gateway are usually shorter than Spotify's).
+            var out = allocator.buffer(capacity: input.readableBytes + Self.slack)
+            input.withUnsafeReadableBytes { rewriter.process($0) { out.writeBytes($0) } }
+            if out.readableBytes > 0 { emit(out) }
+            return
         }
-        try encode(final: false, allocator: allocator, emit: emit)
+        scratch.removeAll(keepingCapacity: true)
+        var compressed = input
+        try compressed.decompressStream(with: decompressor) { plain in
+            plain.withUnsafeReadableBytes { rewriter.process($0, into: &scratch) }
+        }
+        try compress(final: false, with: compressor, allocator: allocator, emit: emit)
     }
 
     /// Releases everything still held back, ending the gzip stream if there is one.
     func finish(allocator: ByteBufferAllocator, emit: (ByteBuffer) -> Void) throws {
-        scratch.removeAll(keepingCapacity: true)
-        rewriter.finish(into: &scratch)
-        try encode(final: true, allocator: allocator, emit: emit)
-    }
-
-    /// Room for links made longer by the rewrite before the scratch array has to grow.
-    private static let slack = 512
-
-    private func encode(final: Bool, allocator: ByteBufferAllocator, emit: (ByteBuffer) -> Void) throws {
         guard let compressor else {
-            if !scratch.isEmpty { emit(allocator.buffer(bytes: scratch)) }
+            rewriter.finish { emit(allocator.buffer(bytes: $0)) }
             return
         }
+        scratch.removeAll(keepingCapacity: true)
+        rewriter.finish(into: &scratch)
+        try compress(final: true, with: compressor, allocator: allocator, emit: emit)
+    }
+
+    /// Room for links made longer by the rewrite before the output buffer has to grow.
+    private static let slack = 512
+
+    private func compress(
+        final: Bool, with compressor: any NIOCompressor, allocator: ByteBufferAllocator, emit: (ByteBuffer) -> Void
+    ) throws {
         var plain = allocator.buffer(bytes: scratch)
         try plain.compressStream(with: compressor, flush: final ? .finish : .no) { chunk in
             emit(chunk)

@@ -9,6 +9,10 @@ struct ResponseHeadParser: MessageHeadParser {
     var maxTrailerBytes: Int { maxHeadBytes }
     /// The fields the connection's last response had (each field's name and value in order).
     private var texts = FieldTextMemo()
+    /// The last head and its field array, reused for the next head once the exchange that read the
+    /// last one has let go of it (copy-on-write copies what is still held; see `RequestHeadParser`).
+    private var lastHead: HTTPResponseHead?
+    private var lastFields: [(String, String)] = []
 
     /// Parses a response head. Its framing is what the fields say (RFC 9112 §6.3): neither
     /// `Transfer-Encoding` nor `Content-Length` means the body runs to the connection's close; the
@@ -42,7 +46,11 @@ struct ResponseHeadParser: MessageHeadParser {
         }
         index += 2
 
+        var reused = lastHead.take()
+        reused?.headers = HTTPHeaders()  // its reference to the field array, which is reused below
         var headers: [(String, String)] = []
+        swap(&headers, &lastFields)
+        headers.removeAll(keepingCapacity: true)
         headers.reserveCapacity(16)
         var contentLength: Int?
         var chunked = false
@@ -76,8 +84,18 @@ struct ResponseHeadParser: MessageHeadParser {
             headers.append((texts.text(name, slot: slot), texts.text(value, slot: slot + 1)))
             index = field.next
         }
-        let head = HTTPResponseHead(
-            version: version, status: HTTPResponseStatus(statusCode: code), headers: HTTPHeaders(headers))
+        let status = HTTPResponseStatus(statusCode: code)
+        let head: HTTPResponseHead
+        if var reused = reused.take() {  // (taken: a copy would leave the storage shared)
+            reused.version = version
+            reused.status = status
+            reused.headers = HTTPHeaders(headers)
+            head = reused
+        } else {
+            head = HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(headers))
+        }
+        lastHead = head
+        lastFields = headers
         // Transfer-Encoding overrides Content-Length; a coding other than a final `chunked` means
         // the body runs to the close.
         if chunked { return .success((head, .chunked)) }
