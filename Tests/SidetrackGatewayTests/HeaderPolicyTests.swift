@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 import Testing
 @testable import SidetrackGateway
@@ -39,5 +40,26 @@ import Testing
         #expect(rewritten.first(name: "x-request-id") == "r1")
         let kept = HeaderPolicy.clientResponseHeaders(from: upstream, bodyRewritten: false, requestID: "r1")
         #expect(kept.map(\.name) == ["Content-Type", "Content-Length", "ETag", "x-request-id"])
+    }
+
+    /// The proxied answer's fields written straight into its head: the same selection as
+    /// `clientResponseHeaders`, the length only where it is kept, a 304's representation dropped.
+    @Test(arguments: [(true, false), (false, false), (false, true)])
+    func clientResponseFieldsWrittenIntoAHead(keepsLength: Bool, notModified: Bool) {
+        let upstream: HTTPHeaders = [
+            "Content-Type": "application/json", "Content-Length": "10", "Connection": "X-Up", "X-Up": "1",
+            "Transfer-Encoding": "chunked", "X-Request-ID": "upstream-id", "ETag": "\"e\"", "Content-Encoding": "gzip",
+        ]
+        var writer = ResponseHeadWriter(version: .http1_1, status: .ok, allocator: ByteBufferAllocator())
+        let wroteLength = HeaderPolicy.writeClientResponseFields(
+            from: upstream, keepsLength: keepsLength, notModified: notModified, into: &writer)
+        #expect(wroteLength == keepsLength)
+        #expect(writer.isValid)
+        let expected = switch (keepsLength, notModified) {
+        case (true, _): "Content-Type: application/json\r\nContent-Length: 10\r\nETag: \"e\"\r\nContent-Encoding: gzip\r\n"
+        case (false, false): "Content-Type: application/json\r\nETag: \"e\"\r\nContent-Encoding: gzip\r\n"
+        case (false, true): "ETag: \"e\"\r\n"
+        }
+        #expect(String(buffer: writer.finish()) == "HTTP/1.1 200 OK\r\n" + expected + "\r\n")
     }
 }

@@ -118,3 +118,62 @@ import Testing
         }
     }
 }
+
+/// A proxied answer's head as the client receives it, byte for byte: Sidetrack writes it from the
+/// upstream's head in one pass (`ResponsePart.streamHead`), framing included.
+@Suite struct ProxiedHeadBytesTests {
+    private static let path = "/v1/tracks/4uLU6hMCjMI75M1A2tKUQC"
+
+    private static func head(_ response: String) -> [String] {
+        let end = response.range(of: "\r\n\r\n")?.lowerBound ?? response.endIndex
+        return response[..<end].components(separatedBy: "\r\n")
+    }
+
+    @Test func aRewrittenJSONAnswerIsChunkedWithTheGatewaysFields() async throws {
+        try await GatewayHarness.with { h in
+            let (response, closed) = try await RawHTTP.exchangeReportingClose(
+                port: h.ports.proxy,
+                Array("GET \(Self.path) HTTP/1.1\r\nHost: gw.test\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n".utf8))
+            let lines = Self.head(response)
+            #expect(lines.first == "HTTP/1.1 200 OK")
+            let names = lines.dropFirst().map { $0.prefix { $0 != ":" }.lowercased() }
+            #expect(names == [
+                "content-type", "cache-control", "vary", "x-request-id", "x-cache", "server-timing", "connection",
+                "transfer-encoding",
+            ])
+            #expect(lines.contains("connection: close"))
+            #expect(lines.contains("transfer-encoding: chunked"))
+            #expect(lines.contains("x-cache: BYPASS"))
+            let timing = try #require(lines.first { $0.hasPrefix("server-timing: ") })
+            #expect(timing.wholeMatch(of: /server-timing: upstream;dur=[0-9]+\.[0-9]/) != nil)
+            #expect(response.hasSuffix("\r\n0\r\n\r\n"))
+            #expect(response.contains("http://gw.test/v1/"))
+            #expect(closed)
+        }
+    }
+
+    @Test func anHTTP10AnswerEndsTheConnectionAndIsNotChunked() async throws {
+        try await GatewayHarness.with { h in
+            let (response, closed) = try await RawHTTP.exchangeReportingClose(
+                port: h.ports.proxy,
+                Array("GET \(Self.path) HTTP/1.0\r\nHost: gw.test\r\nAuthorization: Bearer t\r\nConnection: keep-alive\r\n\r\n".utf8))
+            let lines = Self.head(response)
+            #expect(lines.first == "HTTP/1.0 200 OK")
+            #expect(!lines.contains { $0.lowercased().hasPrefix("transfer-encoding") || $0.lowercased().hasPrefix("content-length") })
+            #expect(response.hasSuffix("}"))
+            #expect(closed)
+        }
+    }
+
+    @Test func aHEADAnswerKeepsItsFramingAndSendsNoBody() async throws {
+        try await GatewayHarness.with { h in
+            let (response, _) = try await RawHTTP.exchangeReportingClose(
+                port: h.ports.proxy,
+                Array("HEAD \(Self.path) HTTP/1.1\r\nHost: gw.test\r\nAuthorization: Bearer t\r\n\r\nGET /v1/markets HTTP/1.1\r\nHost: gw.test\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n".utf8))
+            // The HEAD answer's head is followed at once by the next answer (no body in between).
+            let parts = response.components(separatedBy: "\r\n\r\n")
+            #expect(parts.first?.hasPrefix("HTTP/1.1 200 OK") == true)
+            #expect(parts.count >= 2 && parts[1].hasPrefix("HTTP/1.1 "))
+        }
+    }
+}

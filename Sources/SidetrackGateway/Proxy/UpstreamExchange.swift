@@ -311,14 +311,6 @@ final class UpstreamExchange: @unchecked Sendable {
                 contentEncoding: head.headers.first(name: "content-encoding"),
                 rewriter: links)
         }
-        var headers = HeaderPolicy.clientResponseHeaders(
-            from: head.headers, bodyRewritten: transformer != nil, requestID: request.requestID)
-        headers.add(name: "x-cache", value: request.cache.headerValue)
-        headers.addTraceResponse(for: request.trace)
-        if let started = request.upstreamStartNanos {
-            headers.add(name: "server-timing", value: "upstream;dur=\(Self.millis(now &- started))")
-        }
-        if !request.keepAlive || mustClose { headers.replaceOrAdd(name: "connection", value: "close") }
         var responseStatus = head.status
         if let cache = target.cache, head.status == .ok, let etag = head.headers.first(name: "etag"),
             ETagMatching.matches(etag, ifNoneMatch: cache.clientETags)
@@ -326,15 +318,38 @@ final class UpstreamExchange: @unchecked Sendable {
             // The client already has this version: a 304 head; the body is still read and stored.
             responseStatus = .notModified
             suppressBody = true
-            headers.remove(name: "content-length")
-            headers.remove(name: "transfer-encoding")
-            headers.remove(name: "content-encoding")
-            headers.remove(name: "content-type")
+        }
+        // The client's head, written as bytes in one pass over the upstream's fields (no client
+        // `HTTPHeaders` or `HTTPResponseHead` per answer), into the connection's spare head buffer.
+        let upstreamHasLength = transformer == nil && head.headers.contains(name: "content-length")
+        let framing = ResponseEncoder.framing(
+            method: request.method, status: responseStatus, version: request.version,
+            hasLength: upstreamHasLength && responseStatus != .notModified)
+        var writer = sequencer?.streamHeadWriter(version: request.version, status: responseStatus)
+            ?? ResponseHeadWriter(version: request.version, status: responseStatus, allocator: channelContext.channel.allocator)
+        _ = HeaderPolicy.writeClientResponseFields(
+            from: head.headers, keepsLength: transformer == nil && framing.framesBody,
+            notModified: responseStatus != head.status, into: &writer)
+        writer.add("x-request-id", id: request.requestID)
+        writer.add("x-cache", value: request.cache.headerValue)
+        if let traceResponse = request.traceResponseValue { writer.add("traceresponse", value: traceResponse) }
+        if let started = request.upstreamStartNanos { writer.addUpstreamTiming(nanos: now &- started) }
+        let closes = !request.keepAlive || mustClose
+        if closes { writer.add("connection", value: "close") }
+        if framing.chunked { writer.add("transfer-encoding", value: "chunked") }
+        guard writer.isValid else {
+            // A field that could split the answer (the upstream parser admits none; kept as the
+            // encoder's last line of defence): nothing was sent, so the client gets a 502.
+            task?.cancel()
+            return channelContext.eventLoop.makeFailedFuture(HTTPParserError.invalidHeaderToken)
         }
         request.status = Int(responseStatus.code)
         headSent = true
-        let clientHead = HTTPResponseHead(version: request.version, status: responseStatus, headers: headers)
-        writeToClient(.head(clientHead))
+        // An HTTP/1.0 answer without `Connection: keep-alive` (never added) ends the connection.
+        let endsConnection = closes || request.version == .http1_0
+        writeToClient(.streamHead(
+            head: writer.finish(), framing: framing.noBody ? .noBody : framing.chunked ? .chunked : .asIs,
+            closes: endsConnection))
         unflushed = true
         return nil
     }
@@ -666,10 +681,5 @@ final class UpstreamExchange: @unchecked Sendable {
         case 500...: .error
         default: .success
         }
-    }
-
-    static func millis(_ nanos: UInt64) -> String {
-        let tenths = (nanos + 50_000) / 100_000
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }

@@ -99,6 +99,13 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
         return true
     }
 
+    /// A writer for a streamed answer's head in this connection's spare head buffer (see
+    /// `ResponsePart.streamHead`); nil when this handler is not in a pipeline.
+    func streamHeadWriter(version: HTTPVersion, status: HTTPResponseStatus) -> ResponseHeadWriter? {
+        guard let context = ownContext else { return nil }
+        return encoder.headWriter(version: version, status: status, allocator: context.channel.allocator)
+    }
+
     /// A part of an answer (a streamed one's head, body or end), not flushed: what a `write`
     /// through the pipeline does, without the `NIOAny` box and the cast back (see `respondAndFlush`).
     func respond(_ part: ResponsePart) -> Bool {
@@ -183,6 +190,10 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
                 closeAfterResponse = true
             }
             encode(.head(head), context: context, promise: promise)
+        case .streamHead(var head, let framing, let closes):
+            if quiescing, !closes { head = ResponseHeadWriter.closing(head) }
+            if quiescing || closes { closeAfterResponse = true }
+            encode(.streamHead(head: head, framing: framing, closes: quiescing || closes), context: context, promise: promise)
         case .whole(var head, let body, let closes):
             if quiescing, !closes { head = ResponseHeadWriter.closing(head) }
             if quiescing || closes { closeAfterResponse = true }

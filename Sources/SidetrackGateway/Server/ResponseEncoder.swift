@@ -55,6 +55,12 @@ struct ResponseEncoder {
                 context.write(NIOAny(IOData.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
             }
             reset()
+        case .streamHead(let head, let framing, _):
+            reset()
+            suppressBody = framing == .noBody
+            chunked = framing == .chunked
+            heads.keep(head)
+            context.write(NIOAny(IOData.byteBuffer(head)), promise: promise)
         case .whole(let head, let body, _):
             reset()
             if let body, body.readableBytes > 0, method != .HEAD {
@@ -72,6 +78,24 @@ struct ResponseEncoder {
         framer = ChunkFramer()
     }
 
+    /// A writer for a streamed answer's head in this connection's spare head buffer, which the
+    /// `streamHead` part gives back.
+    mutating func headWriter(version: HTTPVersion, status: HTTPResponseStatus, allocator: ByteBufferAllocator) -> ResponseHeadWriter {
+        ResponseHeadWriter(version: version, status: status, heads: &heads, allocator: allocator)
+    }
+
+    /// NIO's encoder's framing rules. `framesBody`: whether the head carries body framing at all
+    /// (not for `CONNECT`, nor for 1xx, 204 and 304), so whether a `Content-Length` stays;
+    /// `chunked`: whether it says `Transfer-Encoding: chunked` (framed, no length, HTTP/1.1);
+    /// `noBody`: whether body parts must be empty (those, and any answer to `HEAD`).
+    static func framing(
+        method: HTTPMethod, status: HTTPResponseStatus, version: HTTPVersion, hasLength: Bool
+    ) -> (framesBody: Bool, chunked: Bool, noBody: Bool) {
+        let framesBody = method != .CONNECT && status.mayHaveResponseBody
+        let chunked = framesBody && !hasLength && version.major == 1 && version.minor >= 1
+        return (framesBody, chunked, method == .HEAD || !framesBody)
+    }
+
     /// The head as bytes, with its framing fields corrected as NIO's encoder corrects them.
     private mutating func encode(_ head: HTTPResponseHead, method: HTTPMethod, allocator: ByteBufferAllocator) throws
         -> ByteBuffer
@@ -79,15 +103,9 @@ struct ResponseEncoder {
         let code = head.status.code
         // A 1xx other than 101 is followed by the real head; the framing is decided by that one.
         let informational = code >= 100 && code < 200 && code != 101
-        let noBody = method == .HEAD || method == .CONNECT || !head.status.mayHaveResponseBody
-        let framesBody = method != .CONNECT && head.status.mayHaveResponseBody
+        let (framesBody, isChunked, noBody) = Self.framing(
+            method: method, status: head.status, version: head.version, hasLength: head.headers.contains(name: "content-length"))
         var writer = ResponseHeadWriter(version: head.version, status: head.status, heads: &heads, allocator: allocator)
-        var hasLength = false
-        var isChunked = false
-        if framesBody {
-            hasLength = head.headers.contains(name: "content-length")
-            isChunked = !hasLength && head.version.major == 1 && head.version.minor >= 1
-        }
         for (name, value) in head.headers {
             // The transfer coding is this encoder's (chunked, added below, or none); a length only
             // when there may be a body.

@@ -107,6 +107,19 @@ struct ResponseHeadWriter {
         }
     }
 
+    /// `Server-Timing: upstream;dur=M.T`: the time spent upstream in milliseconds, to a tenth,
+    /// its digits written straight into the head.
+    mutating func addUpstreamTiming(nanos: UInt64) {
+        let tenths = (nanos + 50_000) / 100_000
+        writeDirect(maxBytes: 64) { out in
+            out.write("server-timing: upstream;dur=")
+            DecimalDigits.withDigits(of: tenths / 10) { out.write($0) }
+            out.write(UInt8(ascii: "."))
+            DecimalDigits.withDigits(of: tenths % 10) { out.write($0) }
+            out.write("\r\n")
+        }
+    }
+
     /// Writes a field through a `ByteWriter` straight into the buffer's free space: one call into
     /// NIO per field instead of one per piece (`writeStaticString` and `writeString` each check the
     /// buffer's uniqueness and bounds; four of them per field were ~1 % of a cache hit).

@@ -26,17 +26,6 @@ struct RequestTrace {
     }
 }
 
-extension HTTPHeaders {
-    /// `traceresponse` for a traced request when configured: the caller learns the trace and the
-    /// server span its request became, even when it did not send a `traceparent` itself.
-    /// Takes the trace, not the whole request context: passing a class's stored context copied
-    /// it — a retain and a release of each of its strings and references — on every upstream answer.
-    mutating func addTraceResponse(for trace: RequestTrace?) {
-        guard let value = trace?.traceResponseValue else { return }
-        add(name: "traceresponse", value: value)
-    }
-}
-
 extension RequestContext {
     /// The `traceresponse` header's value, when the request's trace sends one.
     var traceResponseValue: String? { trace?.traceResponseValue }
