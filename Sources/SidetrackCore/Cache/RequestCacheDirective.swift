@@ -26,6 +26,13 @@ public enum RequestCacheDirective: Sendable, Equatable {
         }
     }
 
+    /// Adds one more value of the request's `Cache-Control` header (a repeated header is one
+    /// list): for a caller walking the header fields itself, with no array of values per request.
+    public mutating func merge(cacheControlValue value: String) {
+        guard self != .bypass else { return }
+        merge(value)
+    }
+
     private mutating func merge(_ value: some StringProtocol) {
         let handled: Void? = value.utf8.withContiguousStorageIfAvailable { merge($0) }
         if handled == nil { Array(value.utf8).withUnsafeBufferPointer { merge($0) } }

@@ -49,9 +49,11 @@ public final class Bulkhead: Sendable {
         machine = Mutex(StateMachine(configuration: configuration))
     }
 
-    /// Takes a slot, queues `waiter`, or refuses. `waiter` is called only if `.queued` is returned.
-    public func tryAcquire(waiter: @escaping Waiter) -> AcquireResult {
-        machine.withLock { $0.acquire(waiter: waiter) }
+    /// Takes a slot, queues `waiter`, or refuses. `waiter` is called only if `.queued` is returned,
+    /// and made only then: an autoclosure, so taking a free slot (nearly every call) allocates no
+    /// closure context for a waiter that will never be queued.
+    public func tryAcquire(waiter: @autoclosure @Sendable () -> Waiter) -> AcquireResult {
+        machine.withLock { $0.acquire(waiter: waiter()) }
     }
 
     /// Ends a call: the slot goes to the oldest queued caller, else back to the pool.

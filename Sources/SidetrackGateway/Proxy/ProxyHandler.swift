@@ -200,7 +200,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let links = settings.rewriteLinks ? memo.links.rewriter(linkPrefix: settings.linkPrefix, publicBase: request.publicBase) : nil
         let exchange = UpstreamExchange(
             context: context, services: services, target: target, request: request, links: links, sequencer: sequencer)
-        exchange.onComplete = { [weak self] exchange in self?.exchangeCompleted(exchange) }
+        exchange.owner = self
         exchange.requestBody?.onWritable = { [weak self] in self?.resumeReading() }
         state = .forwarding(exchange, requestEnded: requestEnded)
         exchange.start(head: head, peer: peer)
@@ -266,7 +266,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    private func exchangeCompleted(_ exchange: UpstreamExchange) {
+    func exchangeCompleted(_ exchange: UpstreamExchange) {
         finish(exchange.request, observed: true)
         if case .forwarding(_, let requestEnded) = state {
             state = requestEnded ? .idle : .discardingBody
@@ -368,6 +368,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         finish(request, observed: true)
     }
 }
+
+extension ProxyHandler: UpstreamExchangeOwner {}
 
 extension ProxyHandler: RequestPartReceiver {
     /// A request part handed over directly by the `RequestSequencer` right before this handler.

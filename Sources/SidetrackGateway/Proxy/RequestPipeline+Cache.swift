@@ -11,10 +11,13 @@ extension RequestPipeline {
         guard head.method == .GET || head.method == .HEAD, cache.policy.caches(context.route), let match = context.match else {
             return nil
         }
-        // Read first: a `no-store` request needs no key. The raw values (the parser splits the
-        // commas itself; `canonicalForm` would build an array of pieces per request).
-        let cacheControl = head.headers["cache-control"]
-        let directive = cacheControl.isEmpty ? .normal : RequestCacheDirective(cacheControlValues: cacheControl)
+        // Read first: a `no-store` request needs no key. The raw values, field by field (the parser
+        // splits the commas itself; `canonicalForm`, or even the plain subscript, would build an
+        // array per request that sends the header — every `no-store` pass-through request).
+        var directive = RequestCacheDirective.normal
+        for (name, value) in head.headers where HeaderName.equals(name, "cache-control") {
+            directive.merge(cacheControlValue: value)
+        }
         context.cacheDirective = directive
         let query = RequestTarget.query(of: context.pathAndQuery, afterPath: context.path)
         let request = CacheKeyBuilder.Request(

@@ -34,8 +34,9 @@ final class UpstreamExchange: @unchecked Sendable {
     private var writablePromise: EventLoopPromise<Void>?
     /// Head or body parts written to the client and not flushed yet (see `flushWritten`).
     private var unflushed = false
-    /// Called once, when the response is complete or has failed.
-    var onComplete: ((UpstreamExchange) -> Void)?
+    /// Told once, when the response is complete or has failed. Weak, and a delegate rather than a
+    /// closure: a `[weak self]` closure was a heap box per exchange.
+    weak var owner: (any UpstreamExchangeOwner)?
     /// True when the client connection must be closed after this response.
     private(set) var mustClose = false
     /// What the exchange does with the upstream answer.
@@ -418,7 +419,7 @@ final class UpstreamExchange: @unchecked Sendable {
         unflushed = false
         writeToClient(.end)
         channelContext.flush()
-        onComplete?(self)
+        owner?.exchangeCompleted(self)
     }
 
     func attemptFailed(_ error: any Error) {
@@ -581,7 +582,7 @@ final class UpstreamExchange: @unchecked Sendable {
         cache.store(renewed, fetchedAt: fetchEpoch)
         answerFromCache(renewed, label: .revalidated, notModified: renewed.matches(ifNoneMatch: context.clientETags))
         releaseFollowers(with: renewed)
-        onComplete?(self)
+        owner?.exchangeCompleted(self)
     }
 
     /// Upstream failed or was not asked (5xx, timeout, unreachable, breaker, cooldown): the stored
@@ -592,7 +593,7 @@ final class UpstreamExchange: @unchecked Sendable {
         request.cache = .stale
         answerFromCache(entry, label: .stale, notModified: entry.matches(ifNoneMatch: target.cache?.clientETags ?? []))
         releaseFollowers(with: nil)
-        onComplete?(self)
+        owner?.exchangeCompleted(self)
     }
 
     private func answerFromCache(_ entry: CachedResponse, label: CacheLabel, notModified: Bool) {
@@ -660,7 +661,7 @@ final class UpstreamExchange: @unchecked Sendable {
                 response, version: request.version, isHead: request.isHead, keepAlive: !mustClose,
                 requestID: request.requestID, traceResponse: request.traceResponseValue)
         }
-        onComplete?(self)
+        owner?.exchangeCompleted(self)
     }
 
     private func recordUpstream(outcome: UpstreamOutcome) {
@@ -682,4 +683,9 @@ final class UpstreamExchange: @unchecked Sendable {
         default: .success
         }
     }
+}
+
+/// Whoever an exchange reports its end to: the proxy handler of the client connection.
+protocol UpstreamExchangeOwner: AnyObject {
+    func exchangeCompleted(_ exchange: UpstreamExchange)
 }

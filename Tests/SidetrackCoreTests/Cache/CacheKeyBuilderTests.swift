@@ -186,6 +186,12 @@ import Testing
         #expect(RequestCacheDirective(cacheControlValues: ["max-age=5", "No-Cache"]) == .revalidate)
         #expect(RequestCacheDirective(cacheControlValues: ["no-cache", "no-store"]) == .bypass)
         #expect(RequestCacheDirective(cacheControlValues: [String]()) == .normal)
+        // Value by value, as the request path reads the fields.
+        var directive = RequestCacheDirective.normal
+        for value in ["max-age=5", "No-Cache"] { directive.merge(cacheControlValue: value) }
+        #expect(directive == .revalidate)
+        for value in ["no-store", "max-age=0"] { directive.merge(cacheControlValue: value) }
+        #expect(directive == .bypass)
     }
 }
 

@@ -89,6 +89,22 @@ import Testing
         #expect(machine.inFlight == 1)
     }
 
+    /// The waiter is made only when it is queued: taking a free slot builds no closure.
+    @Test func theWaiterIsMadeOnlyWhenQueued() {
+        let bulkhead = Bulkhead(group: .catalog, configuration: .init(maxConcurrent: 1, maxQueue: 1))
+        let made = SharedValue(0)
+        @Sendable func waiter() -> Bulkhead.Waiter {
+            made.withLock { $0 += 1 }
+            return { _ in }
+        }
+        #expect(bulkhead.tryAcquire(waiter: waiter()) == .acquired)
+        #expect(made.withLock { $0 } == 0)
+        guard case .queued = bulkhead.tryAcquire(waiter: waiter()) else { Issue.record("should queue"); return }
+        #expect(made.withLock { $0 } == 1)
+        #expect(bulkhead.tryAcquire(waiter: waiter()) == .rejected)
+        #expect(made.withLock { $0 } == 1)
+    }
+
     @Test func defaults() {
         #expect(Bulkhead.Configuration() == .init(maxConcurrent: 32, maxQueue: 64))
     }
