@@ -25,6 +25,9 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
     private var requestEnded = false
     private var keepAlive = true
     private var pending = CircularBuffer<HTTPClientResponsePart>()
+    /// The last request head, whose storage the next request on this connection reuses: the
+    /// encoder has turned it into bytes and let go of it by then (copy-on-write copies it if not).
+    private var lastHead: HTTPRequestHead?
     private var awaitingDelegate = false
     private var delivering = false
     private var readHeld = false
@@ -68,8 +71,20 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
         case .stream(_, let length?): encoder.nextFraming = .length(length)
         case .stream(_, nil): encoder.nextFraming = .chunked
         }
-        let head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
+        var head: HTTPRequestHead
+        if var reused = lastHead.take() {
+            reused.method = request.method
+            reused.uri = request.target
+            reused.headers = request.headers
+            head = reused
+        } else {
+            head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
+        }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
+        // Kept without its fields: a pooled connection serves many clients, and one client's
+        // `Authorization` has no business outliving its request here.
+        head.headers = HTTPHeaders()
+        lastHead = head
         switch request.body {
         case nil:
             endRequest(context)
