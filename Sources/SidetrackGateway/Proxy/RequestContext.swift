@@ -44,5 +44,7 @@ struct RequestContext {
     /// The server span; nil when tracing is off (nothing allocated for an untraced request).
     var trace: RequestTrace?
 
-    var isHead: Bool { method == .HEAD }
+    /// Inlined, as `traceResponseValue`: called on a context stored in a class (the exchange's),
+    /// a computed property copied the whole context first — every field retained and released.
+    @inline(__always) var isHead: Bool { method == .HEAD }
 }

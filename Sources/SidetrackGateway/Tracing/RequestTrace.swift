@@ -28,7 +28,7 @@ struct RequestTrace {
 
 extension RequestContext {
     /// The `traceresponse` header's value, when the request's trace sends one.
-    var traceResponseValue: String? { trace?.traceResponseValue }
+    @inline(__always) var traceResponseValue: String? { trace?.traceResponseValue }
 }
 
 extension RequestTrace {
