@@ -51,9 +51,7 @@ import Testing
             "Transfer-Encoding": "chunked", "X-Request-ID": "upstream-id", "ETag": "\"e\"", "Content-Encoding": "gzip",
         ]
         var writer = ResponseHeadWriter(version: .http1_1, status: .ok, allocator: ByteBufferAllocator())
-        let wroteLength = HeaderPolicy.writeClientResponseFields(
-            from: upstream, keepsLength: keepsLength, notModified: notModified, into: &writer)
-        #expect(wroteLength == keepsLength)
+        HeaderPolicy.writeClientResponseFields(from: upstream, keepsLength: keepsLength, notModified: notModified, into: &writer)
         #expect(writer.isValid)
         let expected = switch (keepsLength, notModified) {
         case (true, _): "Content-Type: application/json\r\nContent-Length: 10\r\nETag: \"e\"\r\nContent-Encoding: gzip\r\n"

@@ -79,24 +79,18 @@ enum HeaderPolicy {
     /// `ResponsePart.streamHead`): the same fields `clientResponseHeaders` keeps, less
     /// `Content-Length` when `keepsLength` is false (a rewritten body, a head that frames no body)
     /// and the representation's fields of a 304 made from a 200 (`notModified`). `Transfer-Encoding`
-    /// is hop-by-hop: the client's framing is the gateway's. Returns whether a length was written.
+    /// is hop-by-hop: the client's framing is the gateway's.
     static func writeClientResponseFields(
         from upstream: HTTPHeaders, keepsLength: Bool, notModified: Bool, into writer: inout ResponseHeadWriter
-    ) -> Bool {
+    ) {
         let connectionTokens = connectionTokens(upstream)
-        var wroteLength = false
         for (name, value) in upstream {
             if HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) { continue }
             if HeaderName.equals(name, "x-request-id") { continue }
-            if HeaderName.equals(name, "content-length") {
-                guard keepsLength else { continue }
-                wroteLength = true
-            } else if notModified, HeaderName.equals(name, "content-encoding") || HeaderName.equals(name, "content-type") {
-                continue
-            }
+            if !keepsLength, HeaderName.equals(name, "content-length") { continue }
+            if notModified, HeaderName.equals(name, "content-encoding") || HeaderName.equals(name, "content-type") { continue }
             writer.add(name: name, value: value)
         }
-        return wroteLength
     }
 
     /// Whether the client accepts gzip (`Accept-Encoding: gzip`, not `gzip;q=0`).

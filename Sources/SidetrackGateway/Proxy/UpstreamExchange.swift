@@ -328,7 +328,7 @@ final class UpstreamExchange: @unchecked Sendable {
             hasLength: upstreamHasLength && responseStatus != .notModified)
         var writer = sequencer?.streamHeadWriter(version: request.version, status: responseStatus)
             ?? ResponseHeadWriter(version: request.version, status: responseStatus, allocator: channelContext.channel.allocator)
-        _ = HeaderPolicy.writeClientResponseFields(
+        HeaderPolicy.writeClientResponseFields(
             from: head.headers, keepsLength: transformer == nil && framing.framesBody,
             notModified: responseStatus != head.status, into: &writer)
         writer.add("x-request-id", id: request.requestID)
