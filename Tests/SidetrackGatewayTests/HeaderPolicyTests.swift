@@ -18,16 +18,56 @@ import Testing
         #expect(!HeaderPolicy.isReplacedOnRequest(name))
     }
 
+    /// The fields `writeUpstreamRequestFields` writes, in order, as `name: value`; nil when one
+    /// failed the checks.
+    private static func upstreamFields(_ forwarded: ForwardedFields, own: HTTPHeaders = [:]) -> [String]? {
+        var fields: [String] = []
+        let written = HeaderPolicy.writeUpstreamRequestFields(
+            forwarded, replacedBy: own,
+            field: { name, value in
+                guard HTTPFieldCheck.isValidName(name), HTTPFieldCheck.isValidValue(value) else { return false }
+                fields.append("\(name): \(value)")
+                return true
+            },
+            requestID: { id in
+                fields.append("x-request-id: \(id)")
+                return true
+            })
+        return written ? fields : nil
+    }
+
+    private static let client: HTTPHeaders = [
+        "Host": "gw:8080", "Authorization": "Bearer t", "Connection": "keep-alive, X-Hop", "X-Hop": "1",
+        "Keep-Alive": "timeout=5", "X-Forwarded-For": "10.0.0.1", "Accept-Encoding": "br", "Accept": "*/*",
+        "If-None-Match": "\"v1\"", "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    ]
+
     @Test func upstreamRequestDropsHopByHopAndReplacedAndAddsItsOwn() {
-        let client: HTTPHeaders = [
-            "Host": "gw:8080", "Authorization": "Bearer t", "Connection": "keep-alive, X-Hop", "X-Hop": "1",
-            "Keep-Alive": "timeout=5", "X-Forwarded-For": "10.0.0.1", "Accept-Encoding": "br", "Accept": "*/*",
-        ]
-        let headers = HeaderPolicy.upstreamRequestHeaders(
-            from: client, requestID: "r1", peerAddress: "127.0.0.1", acceptsGzip: false)
-        #expect(headers.map(\.name) == ["Authorization", "Accept", "x-request-id", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"])
-        #expect(headers.first(name: "x-forwarded-for") == "10.0.0.1, 127.0.0.1")
-        #expect(headers.first(name: "x-forwarded-host") == "gw:8080")
+        let forwarded = ForwardedFields(
+            client: Self.client, requestID: "r1", peerAddress: "127.0.0.1", acceptsGzip: false, dropsValidators: false)
+        #expect(Self.upstreamFields(forwarded) == [
+            "Authorization: Bearer t", "Accept: */*", "If-None-Match: \"v1\"",
+            "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "x-request-id: r1",
+            "x-forwarded-for: 10.0.0.1, 127.0.0.1", "x-forwarded-proto: http", "x-forwarded-host: gw:8080",
+        ])
+    }
+
+    /// A cacheable fetch drops the client's validators; the gateway's own fields (tracing's
+    /// `traceparent`) replace the client's of the same name; gzip is asked for when decodable.
+    @Test func upstreamRequestForACacheableFetchWithTracing() {
+        let forwarded = ForwardedFields(
+            client: Self.client, requestID: "r2", peerAddress: nil, acceptsGzip: true, dropsValidators: true)
+        #expect(Self.upstreamFields(forwarded, own: ["traceparent": "00-x"]) == [
+            "Authorization: Bearer t", "Accept: */*", "x-request-id: r2", "x-forwarded-proto: http",
+            "x-forwarded-host: gw:8080", "accept-encoding: gzip",
+        ])
+    }
+
+    @Test func anUpstreamRequestFieldThatCouldSplitTheHeadStopsTheWrite() {
+        let forwarded = ForwardedFields(
+            client: ["X-Evil": "a\r\nx-smuggled: 1"], requestID: "r3", peerAddress: nil, acceptsGzip: false,
+            dropsValidators: false)
+        #expect(Self.upstreamFields(forwarded) == nil)
     }
 
     @Test func clientResponseDropsHopByHopAndTheLengthOfARewrittenBody() {

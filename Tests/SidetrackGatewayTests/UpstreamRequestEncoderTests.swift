@@ -1,6 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import SidetrackCore
 import Testing
 @testable import SidetrackGateway
 
@@ -33,6 +34,27 @@ import Testing
             try Self.buffers(channel).joined()
                 == "GET /v1/tracks/a?market=US HTTP/1.1\r\nhost: api.example:8443\r\nauthorization: Bearer t\r\n"
                 + "accept: application/json\r\n\r\n")
+    }
+
+    /// A client's fields forwarded in one pass, then the head's own (which replace the client's of
+    /// the same name); a generated request id's digits; and only for the request they were set for.
+    @Test func forwardedFieldsGoFirstAndOnlyOnce() throws {
+        let (channel, encoder) = try Self.channel()
+        var ids = RequestIDGenerator()
+        let id = ids.next()
+        encoder.nextForwarded = ForwardedFields(
+            client: ["Host": "gw.test", "Authorization": "Bearer t", "Connection": "close", "traceparent": "00-caller"],
+            requestID: id, peerAddress: "10.1.2.3", acceptsGzip: true, dropsValidators: true)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/me", headers: ["traceparent": "00-gateway"])
+        try channel.writeOutbound(HTTPClientRequestPart.head(head))
+        try channel.writeOutbound(HTTPClientRequestPart.end(nil))
+        #expect(
+            try Self.buffers(channel).joined()
+                == "GET /v1/me HTTP/1.1\r\nhost: api.example:8443\r\nAuthorization: Bearer t\r\nx-request-id: \(id)\r\n"
+                + "x-forwarded-for: 10.1.2.3\r\nx-forwarded-proto: http\r\nx-forwarded-host: gw.test\r\n"
+                + "accept-encoding: gzip\r\ntraceparent: 00-gateway\r\n\r\n")
+        try channel.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")))
+        #expect(try Self.buffers(channel).joined() == "GET / HTTP/1.1\r\nhost: api.example:8443\r\n\r\n")
     }
 
     @Test func aBodyWithALength() throws {

@@ -51,17 +51,15 @@ final class BackgroundRefresh: UpstreamResponseDelegate, @unchecked Sendable {
             probe = isProbe
             delay = delayMillis
         }
-        var headers = HeaderPolicy.upstreamRequestHeaders(
-            from: head.headers, requestID: requestID, peerAddress: nil, acceptsGzip: acceptsGzip)
-        headers.remove(name: "if-none-match")
-        headers.remove(name: "if-modified-since")
-        if let etag = entry.etag { headers.add(name: "if-none-match", value: etag) }
+        let forwarded = ForwardedFields(
+            client: head.headers, requestID: requestID, peerAddress: nil, acceptsGzip: acceptsGzip, dropsValidators: true)
+        let headers: HTTPHeaders = entry.etag.map { ["if-none-match": $0] } ?? [:]
         let refresh = BackgroundRefresh(
             cache: cache, guardian: guardian, probe: probe, entry: entry, key: key, route: route,
             linkPrefix: services.settings.linkPrefix, publicBase: publicBase, maxBytes: cache.policy.maxEntryBytes,
             eventLoop: eventLoop)
         let request = UpstreamRequest(
-            endpoint: endpoint, method: .GET, target: String(pathAndQuery), headers: headers, body: nil)
+            endpoint: endpoint, method: .GET, target: String(pathAndQuery), forwarded: forwarded, headers: headers, body: nil)
         let client = services.clients.client
         let timeouts = services.clients.timeouts(for: route.group)
         eventLoop.scheduleTask(in: .milliseconds(delay)) {

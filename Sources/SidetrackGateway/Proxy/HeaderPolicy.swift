@@ -25,37 +25,38 @@ enum HeaderPolicy {
         headers.contains(name: "connection") ? HopByHopHeaders.connectionTokens(headers["connection"]) : []
     }
 
-    /// The headers for the upstream request: the client's minus hop-by-hop and the ones replaced
-    /// here, plus the request id and `X-Forwarded-*`. `Accept-Encoding` is narrowed to gzip (or
-    /// nothing) because Sidetrack must be able to decode a body to rewrite its links.
-    static func upstreamRequestHeaders(
-        from client: HTTPHeaders,
-        requestID: CorrelationID,
-        peerAddress: String?,
-        acceptsGzip: Bool
-    ) -> HTTPHeaders {
+    /// Writes the upstream request's fields into its head: the client's minus hop-by-hop and the
+    /// ones replaced here (and its validators when `dropsValidators`; and any named in `replacedBy`,
+    /// written after these by the caller), plus the request id and `X-Forwarded-*`.
+    /// `Accept-Encoding` is narrowed to gzip (or nothing) because Sidetrack must be able to decode a
+    /// body to rewrite its links. `field` writes one field and says whether it passed the checks;
+    /// false as soon as one did not (the head must not be sent).
+    static func writeUpstreamRequestFields(
+        _ forwarded: ForwardedFields, replacedBy own: HTTPHeaders, field: (String, String) -> Bool,
+        requestID: (CorrelationID) -> Bool
+    ) -> Bool {
+        let client = forwarded.client
         let connectionTokens = connectionTokens(client)
-        // Gathered as pairs and made into `HTTPHeaders` once: `HTTPHeaders.add` checks every name
-        // for non-ASCII bytes (0.6 % of a pass-through request), and these names are either the
-        // head parser's (tokens, so ASCII) or Sidetrack's own.
-        var fields: [(String, String)] = []
-        fields.reserveCapacity(client.count + 4)
         var forwardedFor: String?
         for (name, value) in client {
             if HeaderName.equals(name, "x-forwarded-for") { forwardedFor = forwardedFor.map { "\($0), \(value)" } ?? value }
-            if isReplacedOnRequest(name) || HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) {
+            if isReplacedOnRequest(name) || HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) { continue }
+            if forwarded.dropsValidators, HeaderName.equals(name, "if-none-match") || HeaderName.equals(name, "if-modified-since") {
                 continue
             }
-            fields.append((name, value))
+            if !own.isEmpty, own.contains(name: name) { continue }
+            guard field(name, value) else { return false }
         }
-        fields.append(("x-request-id", requestID.description))
-        if let peerAddress {
-            fields.append(("x-forwarded-for", forwardedFor.map { "\($0), \(peerAddress)" } ?? peerAddress))
+        guard requestID(forwarded.requestID) else { return false }
+        if let peer = forwarded.peerAddress {
+            guard field("x-forwarded-for", forwardedFor.map { "\($0), \(peer)" } ?? peer) else { return false }
         }
-        fields.append(("x-forwarded-proto", "http"))
-        if let host = client.first(name: "host") { fields.append(("x-forwarded-host", host)) }
-        if acceptsGzip { fields.append(("accept-encoding", "gzip")) }
-        return HTTPHeaders(fields)
+        guard field("x-forwarded-proto", "http") else { return false }
+        if let host = client.first(name: "host") {
+            guard field("x-forwarded-host", host) else { return false }
+        }
+        if forwarded.acceptsGzip { return field("accept-encoding", "gzip") }
+        return true
     }
 
     /// The headers for the client: the upstream's minus hop-by-hop; `Content-Length` is dropped when

@@ -63,6 +63,9 @@ final class UpstreamExchange: @unchecked Sendable {
     // Stage 6/7 state for the attempt in progress.
     private var clientHead: HTTPRequestHead?
     private var peer: String?
+    /// The client's fields as they go upstream, and the gateway's own (a revalidation's ETag; each
+    /// attempt's copy gets its `traceparent`).
+    private var forwarded: ForwardedFields?
     private var upstreamHeaders = HTTPHeaders()
     private(set) var currentAttempt = 0
     private var probe = false
@@ -110,16 +113,12 @@ final class UpstreamExchange: @unchecked Sendable {
     func start(head: HTTPRequestHead, peer: String?) {
         clientHead = head
         self.peer = peer
-        var headers = HeaderPolicy.upstreamRequestHeaders(
-            from: head.headers, requestID: request.requestID, peerAddress: peer, acceptsGzip: request.acceptsGzip)
-        if let cache = target.cache {
-            // A cacheable answer is fetched whole (the client's own validators are answered here),
-            // and revalidated with the stored ETag when there is one.
-            headers.remove(name: "if-none-match")
-            headers.remove(name: "if-modified-since")
-            if let etag = cache.revalidating?.etag { headers.add(name: "if-none-match", value: etag) }
-        }
-        upstreamHeaders = headers
+        // A cacheable answer is fetched whole (the client's own validators are answered here), and
+        // revalidated with the stored ETag when there is one.
+        forwarded = ForwardedFields(
+            client: head.headers, requestID: request.requestID, peerAddress: peer, acceptsGzip: request.acceptsGzip,
+            dropsValidators: target.cache != nil)
+        if let etag = target.cache?.revalidating?.etag { upstreamHeaders = ["if-none-match": etag] }
         deadline = .now() + timeouts.total
         guardian.retryBudget.recordRequest(now: guardian.now())
         beginAttempt()
@@ -208,8 +207,8 @@ final class UpstreamExchange: @unchecked Sendable {
             }
         }
         var upstreamRequest = UpstreamRequest(
-            endpoint: target.endpoint, method: head.method, target: String(request.pathAndQuery), headers: upstreamHeaders,
-            body: body)
+            endpoint: target.endpoint, method: head.method, target: String(request.pathAndQuery), forwarded: forwarded,
+            headers: upstreamHeaders, body: body)
         currentAttempt += 1
         attemptOpen = true
         fetchEpoch = services.cache?.invalidationEpoch ?? 0

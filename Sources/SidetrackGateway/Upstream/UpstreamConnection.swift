@@ -71,6 +71,7 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
         case .stream(_, let length?): encoder.nextFraming = .length(length)
         case .stream(_, nil): encoder.nextFraming = .chunked
         }
+        encoder.nextForwarded = request.forwarded
         var head: HTTPRequestHead
         if var reused = lastHead.take() {
             reused.method = request.method

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SidetrackCore
 
 /// One request for `UpstreamHTTPClient`: the origin, the head as it goes on the wire (origin-form
 /// target; `Host` and body framing are added by the client) and the body.
@@ -8,8 +9,29 @@ struct UpstreamRequest {
     var method: HTTPMethod
     /// Path and query, `/v1/tracks/…?market=US`.
     var target: String
+    /// A client's fields to forward, written by the encoder in one pass; nil for none.
+    var forwarded: ForwardedFields?
+    /// Fields of the gateway's own, written after the forwarded ones and replacing any of theirs
+    /// by the same name (`traceparent` from tracing, a revalidation's `If-None-Match`).
     var headers: HTTPHeaders
     var body: UpstreamRequestBody?
+}
+
+/// A client request's fields as they go upstream (`HeaderPolicy.writeUpstreamRequestFields`): its
+/// own less the hop-by-hop and replaced ones, then the request id and `X-Forwarded-*`. Kept as the
+/// client's `HTTPHeaders` plus these few values, and turned into bytes by `UpstreamRequestEncoder`
+/// directly: no list of forwarded fields copied per request.
+struct ForwardedFields {
+    var client: HTTPHeaders
+    var requestID: CorrelationID
+    /// For `X-Forwarded-For`; nil when there is none (a background refresh).
+    var peerAddress: String?
+    /// `Accept-Encoding: gzip` replaces the client's (Sidetrack must be able to decode a body to
+    /// rewrite its links); false: none is sent.
+    var acceptsGzip: Bool
+    /// A cacheable answer is fetched whole: the client's `If-None-Match` and `If-Modified-Since`
+    /// are answered by the gateway, not sent.
+    var dropsValidators: Bool
 }
 
 /// A request body: a whole buffer (replayable, so a request on a pooled connection that the server

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SidetrackCore
 
 /// Writes an upstream connection's requests as bytes: NIO's `HTTPRequestEncoder` and
 /// `NIOHTTPRequestHeadersValidator` in one handler (the checks are `HTTPFieldCheck`'s), plus the two
@@ -22,6 +23,9 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
 
     private let hostHeader: String
     var nextFraming = Framing.none
+    /// The client's fields the next request forwards (`UpstreamRequest.forwarded`), written
+    /// before the head's own; `UpstreamConnection` sets it before writing the head.
+    var nextForwarded: ForwardedFields?
     private var chunked = false
     private var framer = ChunkFramer()
     /// Spare buffers for request heads and chunk size lines, reused once the socket has taken their
@@ -73,12 +77,16 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
         buffer.writeStaticString(head.version == .http1_0 ? " HTTP/1.0\r\nhost: " : " HTTP/1.1\r\nhost: ")
         buffer.writeString(hostHeader)
         buffer.writeStaticString("\r\n")
+        if let forwarded = nextForwarded.take() {
+            // Straight from the client's head into bytes; the head's own fields follow and win.
+            let written = HeaderPolicy.writeUpstreamRequestFields(
+                forwarded, replacedBy: head.headers,
+                field: { name, value in Self.write(name, value, into: &buffer) },
+                requestID: { id in Self.write(requestID: id, into: &buffer) })
+            guard written else { return nil }
+        }
         for (name, value) in head.headers {
-            guard HTTPFieldCheck.isValidName(name), HTTPFieldCheck.isValidValue(value) else { return nil }
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
+            guard Self.write(name, value, into: &buffer) else { return nil }
         }
         chunked = false
         framer = ChunkFramer()
@@ -97,5 +105,25 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
         buffer.writeStaticString("\r\n")
         heads.keep(buffer)
         return buffer
+    }
+
+    /// One field, checked first; false (nothing written) when it could end the head early.
+    private static func write(_ name: String, _ value: String, into buffer: inout ByteBuffer) -> Bool {
+        guard HTTPFieldCheck.isValidName(name), HTTPFieldCheck.isValidValue(value) else { return false }
+        buffer.writeString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
+        return true
+    }
+
+    /// `X-Request-ID`: a generated id's 32 hex digits straight into the head (no `String`); a
+    /// caller's id, well-formed by `RequestID.isWellFormed`, is checked like any value.
+    private static func write(requestID id: CorrelationID, into buffer: inout ByteBuffer) -> Bool {
+        guard id.isGenerated else { return write("x-request-id", id.description, into: &buffer) }
+        buffer.writeStaticString("x-request-id: ")
+        id.withUTF8 { buffer.writeBytes($0) }
+        buffer.writeStaticString("\r\n")
+        return true
     }
 }
