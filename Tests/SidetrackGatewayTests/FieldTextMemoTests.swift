@@ -46,6 +46,15 @@ import Testing
         }
     }
 
+    @Test func textOverTheKeptSizeIsMadeAfreshEachTime() {
+        var memo = FieldTextMemo()
+        let huge = String(repeating: "h", count: FieldTextMemo.maxKeptBytes + 1)
+        let first = Self.text(&memo, huge, slot: 0)
+        let second = Self.text(&memo, huge, slot: 0)
+        #expect(second == huge)
+        #expect(Self.storage(second) != Self.storage(first))
+    }
+
     @Test func shortTextAndSlotsPastTheLimitAreNotKept() {
         var memo = FieldTextMemo()
         #expect(Self.text(&memo, "GET", slot: 0) == "GET")

@@ -18,11 +18,15 @@ struct FieldTextMemo {
     static let maxSlots = 64
     /// The longest text a `String` holds inline.
     static let inlineBytes = 15
+    /// Longer texts are not kept: a token or a `User-Agent` is a few hundred bytes, and an idle
+    /// connection should not pin kilobytes of one odd head (at most `maxSlots` × this, 64 KiB,
+    /// and in practice well under 1 KiB per connection).
+    static let maxKeptBytes = 1024
 
     /// The text of `bytes`, which sit at position `slot` of the head (the same slot for the same
     /// part of every head, e.g. the target, then each field's name and value in order).
     mutating func text(_ bytes: UnsafeRawBufferPointer, slot: Int) -> String {
-        guard bytes.count > Self.inlineBytes else { return String(decoding: bytes, as: UTF8.self) }
+        guard bytes.count > Self.inlineBytes, bytes.count <= Self.maxKeptBytes else { return String(decoding: bytes, as: UTF8.self) }
         if slot < texts.count, Self.equals(texts[slot], bytes) { return texts[slot] }
         // (Bytes that are not valid UTF-8 are repaired here, so their text never equals them and
         // is made afresh each time: the memo never changes what a head says.)
