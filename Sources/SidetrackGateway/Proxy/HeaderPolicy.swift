@@ -63,13 +63,12 @@ enum HeaderPolicy {
     /// the body will be rewritten (its length changes, so it goes out chunked).
     static func clientResponseHeaders(from upstream: HTTPHeaders, bodyRewritten: Bool, requestID: CorrelationID) -> HTTPHeaders {
         let connectionTokens = connectionTokens(upstream)
-        // Pairs first, as for the upstream request (the response head parser's names are tokens).
+        // Pairs first, made into `HTTPHeaders` once: `HTTPHeaders.add` checks every name for
+        // non-ASCII bytes, and the response head parser's names are tokens.
         var fields: [(String, String)] = []
         fields.reserveCapacity(upstream.count + 3)
-        for (name, value) in upstream {
-            if HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) { continue }
-            if bodyRewritten && HeaderName.equals(name, "content-length") { continue }
-            if HeaderName.equals(name, "x-request-id") { continue }
+        for (name, value) in upstream
+        where forwardsToClient(name, connectionTokens: connectionTokens, keepsLength: !bodyRewritten, notModified: false) {
             fields.append((name, value))
         }
         fields.append(("x-request-id", requestID.description))
@@ -85,13 +84,24 @@ enum HeaderPolicy {
         from upstream: HTTPHeaders, keepsLength: Bool, notModified: Bool, into writer: inout ResponseHeadWriter
     ) {
         let connectionTokens = connectionTokens(upstream)
-        for (name, value) in upstream {
-            if HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) { continue }
-            if HeaderName.equals(name, "x-request-id") { continue }
-            if !keepsLength, HeaderName.equals(name, "content-length") { continue }
-            if notModified, HeaderName.equals(name, "content-encoding") || HeaderName.equals(name, "content-type") { continue }
+        for (name, value) in upstream
+        where forwardsToClient(name, connectionTokens: connectionTokens, keepsLength: keepsLength, notModified: notModified) {
             writer.add(name: name, value: value)
         }
+    }
+
+    /// The one rule both forms above follow, so a stored answer and a streamed one carry the same
+    /// fields: not hop-by-hop, not the upstream's `X-Request-ID` (the gateway's goes instead),
+    /// `Content-Length` only when `keepsLength`, and no `Content-Encoding` or `Content-Type` on a
+    /// 304 made from a 200 (`notModified`).
+    private static func forwardsToClient(
+        _ name: String, connectionTokens: Set<String>, keepsLength: Bool, notModified: Bool
+    ) -> Bool {
+        if HopByHopHeaders.isHopByHop(name, connectionTokens: connectionTokens) { return false }
+        if HeaderName.equals(name, "x-request-id") { return false }
+        if !keepsLength, HeaderName.equals(name, "content-length") { return false }
+        if notModified, HeaderName.equals(name, "content-encoding") || HeaderName.equals(name, "content-type") { return false }
+        return true
     }
 
     /// Whether the client accepts gzip (`Accept-Encoding: gzip`, not `gzip;q=0`).

@@ -321,14 +321,15 @@ final class UpstreamExchange: @unchecked Sendable {
         }
         // The client's head, written as bytes in one pass over the upstream's fields (no client
         // `HTTPHeaders` or `HTTPResponseHead` per answer), into the connection's spare head buffer.
-        let upstreamHasLength = transformer == nil && head.headers.contains(name: "content-length")
+        // (A 304 frames no body, so its length is dropped whatever `hasLength` says.)
+        let bodyRewritten = transformer != nil
         let framing = ResponseEncoder.framing(
             method: request.method, status: responseStatus, version: request.version,
-            hasLength: upstreamHasLength && responseStatus != .notModified)
+            hasLength: !bodyRewritten && head.headers.contains(name: "content-length"))
         var writer = sequencer?.streamHeadWriter(version: request.version, status: responseStatus)
             ?? ResponseHeadWriter(version: request.version, status: responseStatus, allocator: channelContext.channel.allocator)
         HeaderPolicy.writeClientResponseFields(
-            from: head.headers, keepsLength: transformer == nil && framing.framesBody,
+            from: head.headers, keepsLength: !bodyRewritten && framing.framesBody,
             notModified: responseStatus != head.status, into: &writer)
         writer.add("x-request-id", id: request.requestID)
         writer.add("x-cache", value: request.cache.headerValue)
