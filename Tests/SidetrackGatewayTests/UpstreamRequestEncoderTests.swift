@@ -98,4 +98,36 @@ import Testing
         }
         #expect(try Self.buffers(channel).isEmpty)
     }
+
+    /// Heads handed over directly (`send`, `sendEnd`: the upstream connection's path) come out as
+    /// the same bytes as heads written through the pipeline, chunked bodies included, and the end
+    /// flushes; outside a pipeline the encoder says so and writes nothing.
+    @Test func aHeadHandedOverDirectlyIsTheSameBytes() throws {
+        let (channel, encoder) = try Self.channel()
+        encoder.nextFraming = .chunked
+        #expect(encoder.send(HTTPRequestHead(version: .http1_1, method: .PUT, uri: "/v1/x", headers: ["accept": "*/*"])))
+        try channel.writeOutbound(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: "abc"))))
+        #expect(encoder.sendEnd())
+        #expect(
+            try Self.buffers(channel) == [
+                "PUT /v1/x HTTP/1.1\r\nhost: api.example:8443\r\naccept: */*\r\ntransfer-encoding: chunked\r\n\r\n",
+                "3\r\n", "abc", "\r\n0\r\n\r\n",
+            ])
+        #expect(encoder.send(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/y")))
+        #expect(encoder.sendEnd())
+        #expect(try Self.buffers(channel) == ["GET /v1/y HTTP/1.1\r\nhost: api.example:8443\r\n\r\n"])
+
+        let loose = UpstreamRequestEncoder(hostHeader: "api.example")
+        #expect(!loose.send(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/v1/y")))
+        #expect(!loose.sendEnd())
+    }
+
+    /// A head handed over directly that could split the request is refused like one written
+    /// through the pipeline: nothing is written and the error goes up the pipeline.
+    @Test func aBadHeadHandedOverDirectlyIsNeverSent() throws {
+        let (channel, encoder) = try Self.channel()
+        #expect(encoder.send(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/a b")))
+        #expect(throws: HTTPParserError.invalidHeaderToken) { try channel.throwIfErrorCaught() }
+        #expect(try Self.buffers(channel).isEmpty)
+    }
 }

@@ -93,4 +93,40 @@ import Testing
         let untilClose = try Self.decode([.GET], "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nabc")
         #expect(untilClose.dropFirst() == [.body("abc"), .end])
     }
+
+    /// Parts handed to a receiver directly (the upstream connection's path): the same parts in the
+    /// same order as through the pipeline, none of them through it; a method told by
+    /// `expectAnswer(to:)` frames its answer as one seen going by (an answer to HEAD ends at its head).
+    @Test func partsHandedToAReceiverDirectly() throws {
+        final class Receiver: ResponsePartReceiver {
+            var parts: [String] = []
+            func receive(_ part: HTTPClientResponsePart) {
+                switch part {
+                case .head(let head): parts.append("head \(head.status.code)")
+                case .body(let body): parts.append("body \(String(buffer: body))")
+                case .end: parts.append("end")
+                }
+            }
+        }
+        let decoder = UpstreamResponseDecoder()
+        let recorder = DecodedPartRecorder<HTTPResponseHead> { "\($0.status.code)" }
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(decoder)
+        try channel.pipeline.syncOperations.addHandler(recorder)
+        let receiver = Receiver()
+        decoder.deliver(to: receiver)
+        decoder.expectAnswer(to: .HEAD)
+        decoder.expectAnswer(to: .GET)
+        try channel.writeInbound(
+            ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"))
+        #expect(receiver.parts == ["head 200", "end", "head 200", "body {}", "end"])
+        #expect(recorder.parts.isEmpty)
+
+        // Back to the pipeline once the receiver is withdrawn.
+        decoder.deliver(to: nil)
+        decoder.expectAnswer(to: .GET)
+        try channel.feed(Array("HTTP/1.1 204 No Content\r\n\r\n".utf8), pieceSize: 0)
+        #expect(receiver.parts.count == 5)
+        #expect(recorder.parts.contains(.end))
+    }
 }

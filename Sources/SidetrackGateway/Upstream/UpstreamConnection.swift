@@ -9,7 +9,7 @@ import NIOHTTP1
 /// the upstream read instead of filling memory. After a complete keep-alive exchange the connection
 /// goes back to its pool; anything else (an error, a cancelled call, `Connection: close`, an answer
 /// that came before the whole request went) closes it.
-final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
+final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, ResponsePartReceiver, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
@@ -37,8 +37,10 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
     /// When it was last parked in its pool.
     var idleSince = NIODeadline.uptimeNanoseconds(0)
 
-    /// The connection's request encoder (in its pipeline, below the response decoder).
+    /// The connection's request encoder and response decoder, in its pipeline in that order right
+    /// below this handler, which talks to both directly (`send`, `deliver(to:)`).
     let encoder: UpstreamRequestEncoder
+    let decoder = UpstreamResponseDecoder()
 
     init(endpoint: UpstreamConnectionPool.Endpoint) {
         self.endpoint = endpoint
@@ -49,6 +51,11 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        decoder.deliver(to: self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        decoder.deliver(to: nil)
     }
 
     // MARK: - Sending
@@ -81,7 +88,10 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
         } else {
             head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
         }
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        decoder.expectAnswer(to: head.method)
+        if !encoder.send(head) {
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+        }
         // Kept without its fields: a pooled connection serves many clients, and one client's
         // `Authorization` has no business outliving its request here.
         head.headers = HTTPHeaders()
@@ -105,7 +115,9 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
 
     private func endRequest(_ context: ChannelHandlerContext) {
         requestEnded = true
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        if !encoder.sendEnd() {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
     }
 
     private func writeBodyPart(_ buffer: ByteBuffer, of call: UpstreamCall) -> EventLoopFuture<Void> {
@@ -135,10 +147,14 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, @
     // MARK: - Receiving
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
+        receive(unwrapInboundIn(data))
+    }
+
+    /// A part of the answer, from the decoder right below (directly, or through the pipeline).
+    func receive(_ part: HTTPClientResponsePart) {
         guard call != nil else {
             // Nothing was asked: a server talking out of turn cannot be trusted with the next request.
-            context.close(promise: nil)
+            context?.close(promise: nil)
             return
         }
         if case .head(let head) = part {

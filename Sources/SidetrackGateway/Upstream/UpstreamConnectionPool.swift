@@ -155,10 +155,11 @@ final class UpstreamConnectionPool: @unchecked Sendable {
                         if let tls {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                         }
-                        // Sidetrack's request encoder, then its response decoder (which watches the
-                        // request heads go by to know which answers have no body).
+                        // Sidetrack's request encoder, then its response decoder (told each
+                        // request's method, to know which answers have no body); the connection
+                        // on top talks to both directly.
                         try channel.pipeline.syncOperations.addHandler(connection.encoder)
-                        try channel.pipeline.syncOperations.addHandler(UpstreamResponseDecoder())
+                        try channel.pipeline.syncOperations.addHandler(connection.decoder)
                         try channel.pipeline.syncOperations.addHandler(connection)
                     }
                 }

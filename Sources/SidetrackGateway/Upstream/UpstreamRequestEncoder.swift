@@ -7,8 +7,9 @@ import SidetrackCore
 /// fields every request gets from its connection — `Host`, and the framing of its body — written
 /// here rather than added to a copy of the request's headers.
 ///
-/// Sits below NIO's response decoder, which still sees each request head go by and so knows which
-/// answers (to `HEAD`) have no body.
+/// Sits below `UpstreamResponseDecoder`, which learns each request's method (to know which answers,
+/// to `HEAD`, have no body) from the head going by or, for heads handed over by `send(_:)`, from the
+/// connection (`expectAnswer(to:)`).
 final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = IOData
@@ -33,19 +34,44 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
     private var heads = HeadBufferRecycler()
     private var sizeLines = HeadBufferRecycler()
 
+    /// This handler's own context, for requests handed over directly (`send(_:)`).
+    private var ownContext: ChannelHandlerContext?
+
     init(hostHeader: String) {
         self.hostHeader = hostHeader
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        ownContext = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        ownContext = nil
+    }
+
+    /// Writes a request head handed over by the connection above, not flushed: what a `write` of
+    /// `.head` through the pipeline does, without the `NIOAny` wrapping, the walk past the response
+    /// decoder and the cast back. False when this handler is not in a pipeline (the caller then
+    /// writes through its context).
+    func send(_ head: HTTPRequestHead) -> Bool {
+        guard let context = ownContext else { return false }
+        writeHead(head, context: context, promise: nil)
+        return true
+    }
+
+    /// Ends a request handed over by `send(_:)` and flushes: the last chunk of a chunked body,
+    /// nothing otherwise. False when this handler is not in a pipeline.
+    func sendEnd() -> Bool {
+        guard let context = ownContext else { return false }
+        writeEnd(context: context, promise: nil)
+        context.flush()
+        return true
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head(let head):
-            guard let bytes = encode(head, allocator: context.channel.allocator) else {
-                promise?.fail(HTTPParserError.invalidHeaderToken)
-                context.fireErrorCaught(HTTPParserError.invalidHeaderToken)
-                return
-            }
-            context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: promise)
+            writeHead(head, context: context, promise: promise)
         case .body(let body):
             if chunked, body.readableBytes > 0 {
                 let size = framer.sizeLine(for: body.readableBytes, lines: &sizeLines, allocator: context.channel.allocator)
@@ -53,14 +79,27 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
             }
             context.write(wrapOutboundOut(body), promise: promise)
         case .end:
-            if chunked {
-                context.write(wrapOutboundOut(.byteBuffer(framer.lastChunk())), promise: promise)
-            } else if let promise {
-                // Nothing to write, but the promise must not complete before what was written.
-                context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
-            }
-            chunked = false
+            writeEnd(context: context, promise: promise)
         }
+    }
+
+    private func writeHead(_ head: HTTPRequestHead, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        guard let bytes = encode(head, allocator: context.channel.allocator) else {
+            promise?.fail(HTTPParserError.invalidHeaderToken)
+            context.fireErrorCaught(HTTPParserError.invalidHeaderToken)
+            return
+        }
+        context.write(wrapOutboundOut(.byteBuffer(bytes)), promise: promise)
+    }
+
+    private func writeEnd(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        if chunked {
+            context.write(wrapOutboundOut(.byteBuffer(framer.lastChunk())), promise: promise)
+        } else if let promise {
+            // Nothing to write, but the promise must not complete before what was written.
+            context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+        }
+        chunked = false
     }
 
     /// The head as bytes, or nil when a part of it could end the head early or smuggle a request.
@@ -122,7 +161,7 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
     private static func write(requestID id: CorrelationID, into buffer: inout ByteBuffer) -> Bool {
         guard id.isGenerated else { return write("x-request-id", id.description, into: &buffer) }
         buffer.writeStaticString("x-request-id: ")
-        id.withUTF8 { buffer.writeBytes($0) }
+        id.withUTF8 { _ = buffer.writeBytes($0) }
         buffer.writeStaticString("\r\n")
         return true
     }

@@ -19,6 +19,26 @@ final class UpstreamResponseDecoder: ChannelDuplexHandler, RemovableChannelHandl
     private var reader = MessageReader(ResponseHeadParser())
     /// The methods of requests sent and not yet answered, oldest first.
     private var methods = CircularBuffer<HTTPMethod>(initialCapacity: 2)
+    /// The handler right after this one when it takes response parts directly (`deliver(to:)`).
+    private var receiver: (any ResponsePartReceiver)?
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        receiver = nil
+    }
+
+    /// From now on hands response parts to `receiver` — the handler right after this one — by a
+    /// direct call instead of `fireChannelRead` (no `NIOAny` wrapping, pipeline walk or dynamic
+    /// cast back, three times per answer); nil goes back to the pipeline. Errors and the
+    /// connection's end still travel the pipeline.
+    func deliver(to receiver: (any ResponsePartReceiver)?) {
+        self.receiver = receiver
+    }
+
+    /// A request head written past this handler (`UpstreamRequestEncoder.send`) rather than
+    /// through it: its answer is framed by its method all the same.
+    func expectAnswer(to method: HTTPMethod) {
+        methods.append(method)
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .head(let head) = unwrapOutboundIn(data) { methods.append(head.method) }
@@ -45,13 +65,27 @@ final class UpstreamResponseDecoder: ChannelDuplexHandler, RemovableChannelHandl
             if code < 200 { return }
             let method = methods.popFirst()
             reader.startBody(method == .HEAD || code == 204 || code == 304 ? nil : framing)
-            context.fireChannelRead(wrapInboundOut(.head(head)))
+            pass(.head(head), context: context)
         case .body(let slice):
-            context.fireChannelRead(wrapInboundOut(.body(slice)))
+            pass(.body(slice), context: context)
         case .end:
-            context.fireChannelRead(wrapInboundOut(.end(nil)))
+            pass(.end(nil), context: context)
         case .failure(let error):
             context.fireErrorCaught(error)
         }
     }
+
+    @inline(__always)
+    private func pass(_ part: HTTPClientResponsePart, context: ChannelHandlerContext) {
+        if let receiver {
+            receiver.receive(part)
+        } else {
+            context.fireChannelRead(wrapInboundOut(part))
+        }
+    }
+}
+
+/// The handler right after an `UpstreamResponseDecoder`, taking response parts by direct call.
+protocol ResponsePartReceiver: AnyObject {
+    func receive(_ part: HTTPClientResponsePart)
 }
