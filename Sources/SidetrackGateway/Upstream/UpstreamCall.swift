@@ -4,12 +4,15 @@ import NIOCore
 ///
 /// Event-loop confined (the caller's loop, which is also the connection's: no hops). The caller
 /// keeps it to `cancel()`; the pool keeps it while it waits; the connection while it runs.
-final class UpstreamCall: NIOScheduledCallbackHandler, @unchecked Sendable {
+final class UpstreamCall: @unchecked Sendable {
     let request: UpstreamRequest
     let connectTimeout: TimeAmount
     private(set) var delegate: (any UpstreamResponseDelegate)?
-    /// A scheduled callback, not a `scheduleTask`: no promise, future or closure per call.
-    private var deadlineTimer: NIOScheduledCallback?
+    /// When the call fails with `deadlineExceeded` if it has not ended (its loop's `CallDeadlines`).
+    private(set) var deadline = NIODeadline.distantFuture
+    /// The loop's deadlines while the call is among them, and its place there.
+    private var deadlines: CallDeadlines?
+    var deadlineSlot: Int?
     fileprivate(set) var isDone = false
     /// Where the call is: in a pool's queue, or on a connection.
     var waitingIn: UpstreamConnectionPool.Endpoint?
@@ -23,13 +26,15 @@ final class UpstreamCall: NIOScheduledCallbackHandler, @unchecked Sendable {
         self.delegate = delegate
     }
 
-    func startDeadline(_ deadline: NIODeadline, on loop: any EventLoop) {
-        deadlineTimer = try? loop.scheduleCallback(at: deadline, handler: self)
+    func startDeadline(_ deadline: NIODeadline, in deadlines: CallDeadlines) {
+        self.deadline = deadline
+        self.deadlines = deadlines
+        deadlines.add(self)
     }
 
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        deadlineTimer = nil
-        fail(UpstreamClientError.deadlineExceeded)
+    private func stopDeadline() {
+        deadlines?.remove(self)
+        deadlines = nil
     }
 
     /// Stops the call; the delegate hears `cancelled` (synchronously) unless it already finished.
@@ -42,8 +47,7 @@ final class UpstreamCall: NIOScheduledCallbackHandler, @unchecked Sendable {
     func fail(_ error: any Error) {
         guard !isDone else { return }
         isDone = true
-        deadlineTimer?.cancel()
-        deadlineTimer = nil
+        stopDeadline()
         waitingIn?.remove(self)
         waitingIn = nil
         let connection = runningOn
@@ -58,8 +62,7 @@ final class UpstreamCall: NIOScheduledCallbackHandler, @unchecked Sendable {
     func succeed() {
         guard !isDone else { return }
         isDone = true
-        deadlineTimer?.cancel()
-        deadlineTimer = nil
+        stopDeadline()
         runningOn = nil
         let delegate = self.delegate
         self.delegate = nil

@@ -16,9 +16,12 @@ final class UpstreamConnectionPool: @unchecked Sendable {
     fileprivate let tls: NIOSSLContext?
     private var endpoints: [UpstreamEndpoint: Endpoint] = [:]
     fileprivate var isShutDown = false
+    /// The deadlines of the calls made on this loop.
+    let deadlines: CallDeadlines
 
     init(loop: any EventLoop, limit: Int, idleTimeout: TimeAmount, tls: NIOSSLContext?) {
         self.loop = loop
+        self.deadlines = CallDeadlines(loop: loop)
         self.limit = limit
         self.idleTimeout = idleTimeout
         self.tls = tls

@@ -44,8 +44,9 @@ final class UpstreamHTTPClient: Sendable {
     ) -> UpstreamCall {
         loop.preconditionInEventLoop()
         let call = UpstreamCall(request: request, connectTimeout: connectTimeout, delegate: delegate)
-        call.startDeadline(deadline, on: loop)
-        pool(for: loop).execute(call)
+        let pool = pool(for: loop)
+        call.startDeadline(deadline, in: pool.deadlines)
+        pool.execute(call)
         return call
     }
 
