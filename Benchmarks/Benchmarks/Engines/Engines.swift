@@ -17,4 +17,5 @@ let benchmarks: @Sendable () -> Void = {
     tokenBucketBenchmarks()
     metricObservationBenchmarks()
     linkRewritingBenchmarks()
+    accessLineBenchmarks()
 }

@@ -23,26 +23,61 @@ enum JSONBytes {
 
     /// `appendString` through a `ByteWriter` (room: `maxStringBytes(value)`).
     static func writeString(_ value: Substring, to out: inout ByteWriter) {
-        out.write(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { bytes in
-            // Copy runs of plain bytes in one go; escape the rest.
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { out.write(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                writeEscape(byte, to: &out)
-                runStart = index + 1
-            }
-            if runStart < bytes.count { out.write(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        value.withUTF8 { writeString(bytes: $0, to: &out) }
+    }
+
+    /// A `String` read in place: going through `value[...]` made a `Substring` (a retain and a
+    /// release, a visible share of an access line) for every string of every line.
+    @inline(__always)
+    static func writeString(_ value: String, to out: inout ByteWriter) {
+        if value.utf8.withContiguousStorageIfAvailable({ writeString(bytes: $0, to: &out) }) == nil {
+            writeString(value[...], to: &out)
         }
+    }
+
+    /// The quoted, escaped form of UTF-8 `bytes`. Runs of plain bytes are copied in one go; eight
+    /// bytes at a time are checked for anything to escape (a line is nearly all plain text).
+    static func writeString(bytes: UnsafeBufferPointer<UInt8>, to out: inout ByteWriter) {
+        out.write(UInt8(ascii: "\""))
+        var runStart = 0
+        var index = 0
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            while index < count {
+                if index + 8 <= count,
+                    !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                {
+                    index += 8
+                    continue
+                }
+                let byte = bytes[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    if runStart < index { out.write(UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                    writeEscape(byte, to: &out)
+                    runStart = index + 1
+                }
+                index += 1
+            }
+        }
+        if runStart < count { out.write(UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         out.write(UInt8(ascii: "\""))
     }
 
+    /// Whether any of the eight bytes in `word` may be a control character, `"` or `\\` (false:
+    /// none is). A "has a zero byte" test each (SWAR): a true hit is never missed; a byte after a
+    /// hit may be flagged too, which only sends the word through the byte-wise check.
     @inline(__always)
-    static func writeString(_ value: String, to out: inout ByteWriter) {
-        writeString(value[...], to: &out)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // Below 0x20: subtracting 0x20 borrows into the high bit; bytes ≥ 0x80 are masked out by ~word.
+        let control = (word &- 0x2020_2020_2020_2020) & ~word & highs
+        let quote = word ^ (0x22 &* ones)
+        let backslash = word ^ (0x5C &* ones)
+        let quotes = (quote &- ones) & ~quote & highs
+        let backslashes = (backslash &- ones) & ~backslash & highs
+        return control | quotes | backslashes != 0
     }
 
     private static func writeEscape(_ byte: UInt8, to out: inout ByteWriter) {
