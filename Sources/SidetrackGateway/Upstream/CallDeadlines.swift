@@ -64,8 +64,9 @@ final class CallDeadlines: NIOScheduledCallbackHandler, @unchecked Sendable {
 
     private func setTimer(at deadline: NIODeadline) {
         timer?.cancel()
-        timerAt = deadline
+        // A loop shutting down refuses the timer: no time is then recorded for it either.
         timer = try? loop.scheduleCallback(at: deadline, handler: self)
+        timerAt = timer == nil ? nil : deadline
     }
 
     /// Moves the call at `index` towards the root while it is due sooner; returns where it ends.
