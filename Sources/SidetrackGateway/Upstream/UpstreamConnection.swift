@@ -88,8 +88,10 @@ final class UpstreamConnection: ChannelDuplexHandler, RemovableChannelHandler, R
         } else {
             head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
         }
-        decoder.expectAnswer(to: head.method)
-        if !encoder.send(head) {
+        if encoder.send(head) {
+            // Written past the decoder, which would otherwise see the method go by.
+            decoder.expectAnswer(to: head.method)
+        } else {
             context.write(wrapOutboundOut(.head(head)), promise: nil)
         }
         // Kept without its fields: a pooled connection serves many clients, and one client's
