@@ -6,7 +6,7 @@
 # involuntary context switches (every thread's, from /proc/PID/task/*/status) per request: how
 # often its threads were preempted, here mostly by wrk's threads waking on the same cores.
 # CPU_SPLIT_FLOOR=1 adds SwiftNIO's floor (`nio-floor scan`: a hit's bytes for every request, no
-# gateway work; NIO_FLOOR_BIN, or built from Benchmarks/ as `bench/run.sh` builds it).
+# gateway work; NIO_FLOOR_BIN, or built from Benchmarks/ by `bench_nio_floor_bin`).
 #
 # Usage: bench/cpu-split.sh [BIN]   (default: the release build)
 # Env: CPU_SPLIT_RUNS=2, CPU_SPLIT_FLOOR=0, NIO_FLOOR_BIN
@@ -37,13 +37,7 @@ procs_start nginx nginx -p "$nginx_dir" -e "$nginx_dir/error.log" -c "$nginx_dir
 nginx_url="http://127.0.0.1:$nginx_port"
 targets=(sidetrack nginx)
 if [[ ${CPU_SPLIT_FLOOR:-0} == 1 ]]; then
-  floor_bin=${NIO_FLOOR_BIN:-}
-  if [[ -z $floor_bin ]]; then
-    echo "cpu-split: building Benchmarks' nio-floor (release)…"
-    SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --package-path Benchmarks --product nio-floor >/dev/null \
-      || procs_die "nio-floor build failed (rerun: swift build -c release --package-path Benchmarks --product nio-floor)"
-    floor_bin=$(swift build -c release --package-path Benchmarks --show-bin-path)/nio-floor
-  fi
+  floor_bin=$(bench_nio_floor_bin) || procs_die "no nio-floor to measure"
   procs_start floor "$floor_bin" scan 2
   floor_url="http://$(procs_wait_bound floor proxy)"
   targets+=(floor)

