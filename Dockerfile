@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# Sidetrack container image: multi-stage, Swift standard library and Foundation linked statically
-# (`--static-swift-stdlib`), so the runtime image needs only glibc, SQLite, zlib and CA
-# certificates; runs as a non-root user.
+# Sidetrack container image: multi-stage, built by scripts/build-release.sh (the build the
+# benchmarks measure: Swift standard library and Foundation linked statically with
+# `--static-swift-stdlib`, so the runtime image needs only glibc, SQLite, zlib and CA
+# certificates); runs as a non-root user.
 #
 #   docker build -t sidetrack:0.1.0 .
 #   docker run --rm -p 127.0.0.1:8080:8080 -p 127.0.0.1:9901:9901 sidetrack:0.1.0 \
@@ -26,12 +27,12 @@ WORKDIR /src
 ENV SWIFT_DETERMINISTIC_HASHING=1
 # Resolve dependencies in their own layer so source edits do not refetch them.
 COPY Package.swift ./
-RUN swift package resolve
+RUN swift package resolve --scratch-path .build-release
 # SwiftPM loads every target of the manifest, test targets included, so Tests/ comes along.
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --static-swift-stdlib --product sidetrack \
-    && install -D -m 0755 "$(swift build -c release --show-bin-path)/sidetrack" /out/sidetrack
+COPY scripts/build-release.sh ./scripts/
+RUN bin=$(bash scripts/build-release.sh) && install -D -m 0755 "$bin" /out/sidetrack
 
 FROM ${RUNTIME_IMAGE}
 # ca-certificates: TLS to Spotify; libsqlite3-0: the disk cache tier. coreutils (already in the

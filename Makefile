@@ -28,8 +28,9 @@ deps:
 build: deps
 	swift build --product sidetrack
 
+## build-release: the release binary as it ships and as bench/ measures it (scripts/build-release.sh)
 build-release: deps
-	swift build -c release --product sidetrack
+	bash scripts/build-release.sh
 
 check-routes:
 	python3 scripts/generate-routes.py --check

@@ -17,12 +17,14 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
+export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build-release/release/sidetrack}
 
 if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-  echo "all: building release (swift build -c release --product sidetrack)…"
-  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
-    || { echo "error: release build failed" >&2; exit 1; }
+  echo "all: building release (scripts/build-release.sh)…"
+  build_log=$(mktemp)
+  bash scripts/build-release.sh >/dev/null 2>"$build_log" \
+    || { tail -n 20 "$build_log" >&2; echo "error: release build failed (rerun: scripts/build-release.sh)" >&2; exit 1; }
+  rm -f "$build_log"
 fi
 export BENCH_SKIP_BUILD=1  # built once, above; the harnesses must not rebuild
 

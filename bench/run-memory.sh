@@ -18,12 +18,12 @@
 #        BENCH_QUICK=1 bench/run-memory.sh   (smoke: 16 MiB budget, 5 s load, 30 s soak)
 # Env (defaults): SOAK_SECONDS=600 SOAK_SAMPLE_SECONDS=5 MEMORY_LOAD_DURATION=20
 #   MEMORY_BUDGET_BYTES=67108864 (the gateway's default) SOAK_CONNECTIONS=16
-#   SIDETRACK_BIN=.build/release/sidetrack BENCH_SKIP_BUILD=0 BENCH_ROWS_FILE (bench/all.sh's rows)
+#   SIDETRACK_BIN=.build-release/release/sidetrack BENCH_SKIP_BUILD=0 BENCH_ROWS_FILE (bench/all.sh's rows)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
+export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build-release/release/sidetrack}
 # shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
 # shellcheck source-path=SCRIPTDIR/..

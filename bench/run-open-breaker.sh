@@ -5,12 +5,12 @@
 #
 # Usage: bench/run-open-breaker.sh
 # Env (defaults): BENCH_DURATION=10s BENCH_THREADS=2 BENCH_CONNECTIONS=32
-#   SIDETRACK_BIN=.build/release/sidetrack BENCH_SKIP_BUILD=0
+#   SIDETRACK_BIN=.build-release/release/sidetrack BENCH_SKIP_BUILD=0
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
+export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build-release/release/sidetrack}
 # shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
 # shellcheck source-path=SCRIPTDIR/..

@@ -29,12 +29,12 @@
 #   OVERLOAD_SECONDS=15 OVERLOAD_FACTOR=2 OVERLOAD_CLIENT_TIMEOUT=5 (seconds)
 #   OVERLOAD_RATE (req/s; offer this instead of FACTOR × the measured peak, to compare two builds
 #   or settings at the same load)
-#   SIDETRACK_BIN=.build/release/sidetrack BENCH_SKIP_BUILD=0 BENCH_ROWS_FILE (bench/all.sh's rows)
+#   SIDETRACK_BIN=.build-release/release/sidetrack BENCH_SKIP_BUILD=0 BENCH_ROWS_FILE (bench/all.sh's rows)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
+export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build-release/release/sidetrack}
 # shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
 # shellcheck source-path=SCRIPTDIR/..

@@ -7,13 +7,13 @@
 # Usage: bench/run-zipf.sh
 #        BENCH_QUICK=1 bench/run-zipf.sh   (smoke: 6,000 requests)
 # Env (defaults): ZIPF_REQUESTS=60000 ZIPF_WORKERS=8 ZIPF_MEMORY_BYTES=16777216 (16 MiB)
-#   SIDETRACK_BIN=.build/release/sidetrack BENCH_SKIP_BUILD=0 BENCH_TIMEOUT=900 (seconds, the whole
+#   SIDETRACK_BIN=.build-release/release/sidetrack BENCH_SKIP_BUILD=0 BENCH_TIMEOUT=900 (seconds, the whole
 #   workload) BENCH_ROWS_FILE (bench/all.sh's table rows; goal: >= 80 % fewer upstream calls)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
+export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build-release/release/sidetrack}
 # shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
 # shellcheck source-path=SCRIPTDIR/..

