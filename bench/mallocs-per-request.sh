@@ -6,6 +6,8 @@
 #
 # Usage: bench/mallocs-per-request.sh [BIN]   (default: the release build)
 # Env: MALLOC_MODE=hit (default) or passthrough.
+#   MALLOC_COUNT=refcounts counts swift_retain and swift_release calls instead (uprobes at the Swift
+#   runtime's entry points inside the binary: needs the static runtime of scripts/build-release.sh).
 #   MALLOC_STACKS=1 also records call stacks of every 20th allocation (dwarf unwinding) and
 #   prints the commonest allocation sites.
 set -euo pipefail
@@ -24,15 +26,37 @@ case $mode in
   passthrough) wrk_script=bench/wrk.lua path=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh ;;
   *) procs_die "MALLOC_MODE must be hit or passthrough, got '$mode'" ;;
 esac
-# (By its first field: `libswiftGlibc.so` also contains "libc.so".)
-libc=$(ldd "$SIDETRACK_BIN" | awk '$1 ~ /^libc\.so/ {print $3}')
-[[ -n $libc ]] || procs_die "cannot find the libc $SIDETRACK_BIN uses"
-for symbol in malloc posix_memalign; do
-  perf probe -l 2>/dev/null | grep -q "probe_libc:$symbol " || perf probe -q -x "$libc" "$symbol" \
-    || procs_die "cannot place a uprobe on $symbol (root and perf needed)"
-done
+case ${MALLOC_COUNT:-mallocs} in
+  mallocs)
+    # (By its first field: `libswiftGlibc.so` also contains "libc.so".)
+    libc=$(ldd "$SIDETRACK_BIN" | awk '$1 ~ /^libc\.so/ {print $3}')
+    [[ -n $libc ]] || procs_die "cannot find the libc $SIDETRACK_BIN uses"
+    for symbol in malloc posix_memalign; do
+      perf probe -l 2>/dev/null | grep -q "probe_libc:$symbol " || perf probe -q -x "$libc" "$symbol" \
+        || procs_die "cannot place a uprobe on $symbol (root and perf needed)"
+    done
+    events=(probe_libc:malloc probe_libc:posix_memalign)
+    ;;
+  refcounts)
+    # Placed by address (the static runtime has no debug information), named st_*, and removed at
+    # exit: a probe left on a binary that is rebuilt would sit at a stale address.
+    group=sidetrack_refcounts
+    for symbol in swift_retain swift_release; do
+      address=$(nm "$SIDETRACK_BIN" | awk -v s="$symbol" '$3 == s {print $1}')
+      [[ -n $address ]] || procs_die "no $symbol in $SIDETRACK_BIN: build it with scripts/build-release.sh (static runtime)"
+      perf probe -q -d "$group:st_$symbol" 2>/dev/null || true
+      perf probe -q -x "$SIDETRACK_BIN" -a "$group:st_$symbol=0x$address" 2>/dev/null \
+        || procs_die "cannot place a uprobe on $symbol (root and perf needed)"
+    done
+    events=("$group:st_swift_retain" "$group:st_swift_release")
+    ;;
+  *) procs_die "MALLOC_COUNT must be mallocs or refcounts, got '${MALLOC_COUNT}'" ;;
+esac
 
 procs_init
+if [[ -n ${group:-} ]]; then
+  trap 'procs_stop_all; perf probe -q -d "$group:st_*" 2>/dev/null || true' EXIT
+fi
 start_emulator
 bench_limits_off
 start_gateway
@@ -41,9 +65,9 @@ for i in $(seq 0 99); do curl -s -o /dev/null -H "Authorization: Bearer bench" "
 wrk -t1 -c4 -d1s -s "$wrk_script" "$PROXY_URL$path" >/dev/null
 out=$PROCS_DIR/mallocs
 if [[ ${MALLOC_STACKS:-0} == 1 ]]; then
-  perf record -e probe_libc:malloc -e probe_libc:posix_memalign -c 20 --call-graph dwarf,32768 -p "$pid" -o "$out.data" -- sleep 3 >/dev/null 2>&1 &
+  perf record "${events[@]/#/-e}" -c 20 --call-graph dwarf,32768 -p "$pid" -o "$out.data" -- sleep 3 >/dev/null 2>&1 &
 else
-  perf stat -e probe_libc:malloc,probe_libc:posix_memalign -p "$pid" -o "$out.txt" -- sleep 3 >/dev/null 2>&1 &
+  perf stat -e "$(IFS=,; echo "${events[*]}")" -p "$pid" -o "$out.txt" -- sleep 3 >/dev/null 2>&1 &
 fi
 perf_pid=$!
 sleep 0.2
@@ -73,8 +97,9 @@ for site, n in sites.most_common(int(__import__("os").environ.get("MALLOC_SITES"
 else
   python3 - "$out.txt" "$requests" "$mode" <<'PY'
 import re, sys
-counts = {m.group(2): int(m.group(1).replace(",", "")) for m in re.finditer(r"^\s*([\d,]+)\s+probe_libc:(\w+)", open(sys.argv[1]).read(), re.M)}
+counts = {m.group(2): int(m.group(1).replace(",", "")) for m in re.finditer(r"^\s*([\d,]+)\s+\S+:(\w+)", open(sys.argv[1]).read(), re.M)}
 requests = int(sys.argv[2])
-print(f"{requests} requests ({sys.argv[3]}): {counts.get('malloc', 0) / requests:.2f} malloc and {counts.get('posix_memalign', 0) / requests:.2f} posix_memalign per request")
+names = [name.removeprefix("st_") for name in counts]
+print(f"{requests} requests ({sys.argv[3]}): " + " and ".join(f"{counts[n] / requests:.2f} {name}" for n, name in zip(counts, names)) + " per request")
 PY
 fi

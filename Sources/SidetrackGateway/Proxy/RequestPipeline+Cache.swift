@@ -53,9 +53,7 @@ extension RequestPipeline {
         // entries were stored from answers Spotify gave that very token.
         let ownEntry = key.scope != nil && key.scope == identity
         let trusted = ownEntry || (identity.map { trustMemo.isTrusted($0, now: now, by: cache.trust) } ?? false)
-        var target = target
-        var cacheContext = CacheContext(
-            key: key, match: context.match!, clientETags: head.headers[canonicalForm: "if-none-match"].map(String.init))
+        let clientETags = head.headers[canonicalForm: "if-none-match"].map(String.init)
         context.cache = .miss
         context.cacheKey = key
         var found = trusted ? cache.lookupMemory(key, at: now) : nil
@@ -72,9 +70,16 @@ extension RequestPipeline {
                 context.cache = label
                 cache.record(label, route: context.route.index)
                 return .cached(
-                    entry, label, notModified: entry.matches(ifNoneMatch: cacheContext.clientETags),
+                    entry, label, notModified: entry.matches(ifNoneMatch: clientETags),
                     refresh: state == .staleWhileRevalidate)
             }
+        }
+        // Not answered from the cache: what the upstream exchange needs of it. Built only now — on a
+        // hit it was built and thrown away (a copy of the key and the route match, 5 retains and
+        // 5 releases per hit).
+        var target = target
+        var cacheContext = CacheContext(key: key, match: context.match!, clientETags: clientETags)
+        if let entry = found {
             // Stale past revalidate-while-serving, or the client asked to revalidate: go upstream,
             // with the entry's ETag if it has one, and keep it to fall back on if upstream fails.
             if now < entry.lifetimes.staleIfErrorUntil { cacheContext.fallback = entry }

@@ -2,8 +2,10 @@ import SidetrackCore
 
 /// One access-log line (DESIGN §4): everything an operator needs about one request, with ids
 /// that join it to its trace. Encoded by hand (``encode(into:)``) because it is written once
-/// per request on the event loop.
-public struct AccessLogRecord: Sendable {
+/// per request on the event loop. Noncopyable: built and encoded once per request, and as a
+/// copyable value the compiler copied it whole between its init and its encoding — a retain and
+/// a release per string field (9 of each per request, counted with uprobes).
+public struct AccessLogRecord: ~Copyable, Sendable {
     /// When the request finished.
     public var ts: LogTimestamp
     /// `X-Request-ID` as received or generated.
