@@ -11,12 +11,13 @@ BIN_DEBUG := .build/debug/sidetrack
 .PHONY: run demo test deps build build-release test-swift test-clients test-metrics check-routes bench bench-all bench-engines check-benchmarks clean
 
 ## run: start Sidetrack with working defaults (proxy 127.0.0.1:8080 -> https://api.spotify.com, admin 127.0.0.1:9901)
+## (without the build's SWIFT_DETERMINISTIC_HASHING: a running gateway keeps a per-process hash seed)
 run: build
-	$(BIN_DEBUG) serve $(SIDETRACK_ARGS)
+	env -u SWIFT_DETERMINISTIC_HASHING $(BIN_DEBUG) serve $(SIDETRACK_ARGS)
 
 ## demo: the built-in emulator on 127.0.0.1:8090 with Sidetrack in front of it on 127.0.0.1:8080
 demo: build
-	bash scripts/demo.sh
+	env -u SWIFT_DETERMINISTIC_HASHING bash scripts/demo.sh
 
 ## test: every test — Swift unit and end-to-end tests, route-table check, the Benchmarks package builds, spotipy, promtool lint
 test: deps check-routes test-swift check-benchmarks test-clients test-metrics test-ops test-ops-live
