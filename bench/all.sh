@@ -20,11 +20,10 @@ cd "$repo"
 export SIDETRACK_BIN=${SIDETRACK_BIN:-$repo/.build-release/release/sidetrack}
 
 if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+  # shellcheck source-path=SCRIPTDIR/..
+  source bench/lib/bench.sh  # for bench_release_build alone (the harnesses source it themselves)
   echo "all: building release (scripts/build-release.sh)…"
-  build_log=$(mktemp)
-  bash scripts/build-release.sh >/dev/null 2>"$build_log" \
-    || { tail -n 20 "$build_log" >&2; echo "error: release build failed (rerun: scripts/build-release.sh)" >&2; exit 1; }
-  rm -f "$build_log"
+  bench_release_build >/dev/null || { echo "error: release build failed (rerun: scripts/build-release.sh)" >&2; exit 1; }
 fi
 export BENCH_SKIP_BUILD=1  # built once, above; the harnesses must not rebuild
 

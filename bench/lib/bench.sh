@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Sourceable helpers shared by the bench harnesses (after scripts/lib/procs.sh):
 #   bench_require_tools TOOL…       dies naming the first TOOL not on PATH
+#   bench_release_build             scripts/build-release.sh, quiet unless it fails; prints the
+#                                   binary's path
 #   bench_build NAME                the release build (NAME: the harness, for the message), unless
 #                                   BENCH_SKIP_BUILD=1
 #   bench_results_dir NAME          creates and prints bench/results/NAME-<UTC timestamp>
