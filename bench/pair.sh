@@ -8,6 +8,9 @@
 # Usage: bench/pair.sh OLD_BIN NEW_BIN
 # Env (defaults): PAIR_MODE=hit (hit: 100 warmed hot URLs; passthrough: `no-store`, every request
 #   upstream; close: hits with `Connection: close`) PAIR_RUNS=6 PAIR_DURATION=8s PAIR_CONNECTIONS=16
+#   PAIR_SEQUENTIAL=0 (1: the two builds take turns, each loaded alone by a two-thread wrk, as in
+#   bench/all.sh: what concerns both event loops running at once, e.g. objects shared between
+#   them, shows there and is diluted when four loops share two cores)
 # Prints per run: µs of CPU per request and requests answered for each build, and NEW ÷ OLD; then
 # the median ratio.
 set -euo pipefail
@@ -23,6 +26,10 @@ source scripts/lib/procs.sh
 source bench/lib/bench.sh
 
 mode=${PAIR_MODE:-hit} runs=${PAIR_RUNS:-6} duration=${PAIR_DURATION:-8s} connections=${PAIR_CONNECTIONS:-16}
+sequential=${PAIR_SEQUENTIAL:-0} wrk_threads=1
+[[ $sequential == 0 || $sequential == 1 ]] || procs_die "PAIR_SEQUENTIAL must be 0 or 1, got '$sequential'"
+# Alone, a build gets the whole machine and both cores' loops run at once, as in bench/all.sh.
+[[ $sequential == 1 ]] && wrk_threads=2
 [[ $runs =~ ^[1-9][0-9]*$ ]] || procs_die "PAIR_RUNS must be a positive integer, got '$runs'"
 procs_init
 script_dir=$PROCS_DIR
@@ -59,7 +66,7 @@ ticks_per_second=$(getconf CLK_TCK)
 measure() {
   local name=$1 before after out requests
   before=$(cpu_ticks "${pid[$name]}")
-  out=$(wrk -t1 -c"$connections" -d"$duration" -s "$lua" "${url[$name]}/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh")
+  out=$(wrk -t"$wrk_threads" -c"$connections" -d"$duration" -s "$lua" "${url[$name]}/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh")
   after=$(cpu_ticks "${pid[$name]}")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   ((requests > 0)) || { echo "$name answered no requests: $out" >&2; return 1; }
@@ -69,14 +76,19 @@ measure() {
 }
 
 ratios=()
-echo "pair: $mode, $runs runs of ${duration} at ${connections} connections; µs CPU per request"
+echo "pair: $mode, $runs runs of ${duration} at ${connections} connections$([[ $sequential == 1 ]] && echo ", one build at a time"); µs CPU per request"
 for ((run = 1; run <= runs; run++)); do
   if ((run % 2)); then
-    measure old & first=$!; measure new & second=$!
+    order=(old new)
   else
-    measure new & first=$!; measure old & second=$!
+    order=(new old)
   fi
-  wait "$first" && wait "$second" || procs_die "run $run failed"
+  if [[ $sequential == 1 ]]; then
+    for name in "${order[@]}"; do measure "$name" || procs_die "run $run failed"; done
+  else
+    measure "${order[0]}" & first=$!; measure "${order[1]}" & second=$!
+    wait "$first" && wait "$second" || procs_die "run $run failed"
+  fi
   read -r o o_requests <"$PROCS_DIR/old.run"
   read -r n n_requests <"$PROCS_DIR/new.run"
   ratio=$(python3 -c "print(f'{$n / $o:.3f}')")

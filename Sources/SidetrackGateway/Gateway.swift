@@ -21,7 +21,9 @@ public final class Gateway: Sendable {
     public let state: GatewayState
     private let group: any EventLoopGroup
     private let clients: UpstreamClients
-    private let services: GatewayServices
+    /// Per event loop: each loop's connections use their own pipeline, route table and services
+    /// (`LoopReplicas`); what they share (cache, metrics, state) is the same object in each.
+    private let services: LoopReplicas<GatewayServices>
     /// Load shedding and the connection cap (internal: tests drive its per-loop state).
     let admission: AdmissionControl
     let upstreamGuard: UpstreamGuard
@@ -80,17 +82,20 @@ public final class Gateway: Sendable {
             state: state, metrics: metrics, settings: settings, version: version, now: now, cache: cache,
             upstreamGuard: upstreamGuard,
             tracing: tracing.map { TracingMetrics(health: $0.health, metrics: TracingExportMetrics(registry: metrics.registry)) })
-        let pipeline = RequestPipeline(
-            settings: settings, routes: routes, identifier: disk.identifier, local: endpoints, cache: cache,
-            upstreamGuard: upstreamGuard, tracer: tracer)
         let observer = RequestObserver(metrics: metrics, sink: settings.accessLog ? sink : nil, now: now)
         let admission = AdmissionControl(
             group: group, settings: settings,
             metrics: OverloadMetrics(registry: metrics.registry, loops: AdmissionControl.loopCount(group)))
         self.admission = admission
-        self.services = GatewayServices(
-            settings: settings, pipeline: pipeline, clients: clients, upstreamGuard: upstreamGuard, metrics: metrics,
-            observer: observer, state: state, admission: admission, cache: cache, tracer: tracer, now: now)
+        let (endpoints, clients, identifier, state) = (self.endpoints, self.clients, disk.identifier, self.state)
+        self.services = LoopReplicas(group: group) {
+            let pipeline = RequestPipeline(
+                settings: settings, routes: routes.replica(), identifier: identifier, local: endpoints, cache: cache,
+                upstreamGuard: upstreamGuard, tracer: tracer)
+            return GatewayServices(
+                settings: settings, pipeline: pipeline, clients: clients, upstreamGuard: upstreamGuard, metrics: metrics,
+                observer: observer, state: state, admission: admission, cache: cache, tracer: tracer, now: now)
+        }
     }
 
     private static func makeCache(
@@ -120,12 +125,12 @@ public final class Gateway: Sendable {
             adminOnLoopback: settings.adminHost == "127.0.0.1" || settings.adminHost == "::1" || settings.adminHost == "localhost")
         let proxy = try await HTTPListener.bind(
             host: settings.proxyHost, port: settings.proxyPort, group: group, maxHeaderBytes: settings.maxHeaderBytes
-        ) { ProxyHandler(services: services) }
+        ) { loop in ProxyHandler(services: services.value(for: loop)) }
         let admin: HTTPListener
         do {
             admin = try await HTTPListener.bind(
                 host: settings.adminHost, port: settings.adminPort, group: group, maxHeaderBytes: 16 * 1024
-            ) { AdminHandler(endpoints: endpoints, cacheAdmin: cacheAdmin) }
+            ) { _ in AdminHandler(endpoints: endpoints, cacheAdmin: cacheAdmin) }
         } catch {
             await proxy.close()
             throw error

@@ -51,7 +51,7 @@ import Testing
         let recorder = AcceptRecorder(expected: waiting, all: group.next().makePromise(), counter: counter)
         let listener = try await HTTPListener.bind(
             host: "127.0.0.1", port: 0, group: group, maxHeaderBytes: 8_192,
-            makeHandler: { Accepted(recorder: recorder) })
+            makeHandler: { _ in Accepted(recorder: recorder) })
 
         // Busy loop: the kernel completes every handshake and queues the connections in the
         // backlog, where they wait until the loop is free again.

@@ -96,6 +96,21 @@ public struct RouteDescriptor: Sendable, Hashable {
             pathParameterNames: pathParameterNames))
     }
 
+    /// An equal descriptor that shares no storage with this one (see `RouteTable.replica()`).
+    public func replica() -> RouteDescriptor {
+        let fields = storage.fields
+        return RouteDescriptor(
+            index: fields.index, method: Self.fresh(fields.method), template: Self.fresh(fields.template),
+            operationID: Self.fresh(fields.operationID), scope: fields.scope, isMutation: fields.isMutation,
+            isDeprecated: fields.isDeprecated, oauthScopes: fields.oauthScopes.map(Self.fresh), tag: Self.fresh(fields.tag),
+            upstream: fields.upstream, isIdempotent: fields.isIdempotent, ttlClass: fields.ttlClass, group: fields.group)
+    }
+
+    /// A string with its own storage (a plain copy would share the original's buffer).
+    private static func fresh(_ text: String) -> String {
+        String(decoding: Array(text.utf8), as: UTF8.self)
+    }
+
     public static func == (lhs: RouteDescriptor, rhs: RouteDescriptor) -> Bool {
         lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }

@@ -37,6 +37,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private let services: GatewayServices
+    // The services every request uses, held directly: a call through `services.x` retains and
+    // releases `x` around it (two loads deep), and these objects are shared by every loop's
+    // connections, so each of those writes moved a cache line between cores. A `let` of self
+    // needs no retain.
+    private let pipeline: RequestPipeline
+    private let gatewayState: GatewayState
+    private let metrics: GatewayMetrics
+    private let observer: RequestObserver
+    private let cache: ResponseCache?
     private var state = State.idle
     private var peer: String?
     private var readPending = false
@@ -56,6 +65,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     init(services: GatewayServices) {
         self.services = services
+        self.pipeline = services.pipeline
+        self.gatewayState = services.state
+        self.metrics = services.metrics
+        self.observer = services.observer
+        self.cache = services.cache
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -92,14 +106,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func handleHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        services.state.requestStarted()
-        services.metrics.requestStarted()
+        gatewayState.requestStarted()
+        metrics.requestStarted()
         var request = RequestContext(
             startNanos: services.now(), method: head.method, version: head.version, keepAlive: head.isKeepAlive,
-            path: "", pathAndQuery: "", requestID: requestIDs.next(), client: "ip:unknown", publicBase: "")
+            path: "", pathAndQuery: "", requestID: requestIDs.next(), route: pipeline.routes.other, client: "ip:unknown",
+            publicBase: "")
         // Past the connection cap: whatever this connection asks is answered, and then it is closed.
         if overConnectionCap { request.keepAlive = false }
-        let plan = services.pipeline.plan(
+        let plan = pipeline.plan(
             head, peer: peer, memo: &memo, context: &request, shed: shouldShed(),
             waiter: followerWaiter(context))
         perform(plan, head: head, request: consume request, context: context, requestEnded: false)
@@ -146,7 +161,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .cached(let entry, let label, let notModified, let refresh):
             state = answered
             answer(from: entry, label: label, notModified: notModified, request: &request, context: context)
-            if refresh, let cache = services.cache, let key = request.cacheKey {
+            if refresh, let cache, let key = request.cacheKey {
                 BackgroundRefresh.start(
                     services: services, cache: cache, key: key, entry: entry, route: request.route, head: head,
                     pathAndQuery: request.pathAndQuery, endpoint: request.route.upstream == .accounts
@@ -157,7 +172,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             finish(request, observed: true)
         case .follow(let ticket, let target):
             let key = target.cache?.key.text ?? ""
-            let coalescer = services.cache?.coalescer
+            let coalescer = cache?.coalescer
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
             let timeout = context.eventLoop.scheduleTask(in: services.settings.coalesceWait) {
                 // The leader is taking too long: leave the queue and go upstream ourselves.
@@ -167,7 +182,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 Follower(head: head, request: request, target: target, ticket: ticket, timeout: timeout),
                 requestEnded: requestEnded)
         case .readDisk(let key, let target):
-            guard let cache = services.cache else { return }
+            guard let cache else { return }
             state = .readingDisk(request, requestEnded: requestEnded)
             let now = cache.now()
             let loop = context.eventLoop
@@ -186,7 +201,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         // The client may have gone away meanwhile (`channelInactive` already finished the request).
         guard case .readingDisk(var request, let requestEnded) = state, let context else { return }
-        let plan = services.pipeline.resume(
+        let plan = pipeline.resume(
             afterDiskRead: entry, key: key, head: head, context: &request, target: target, shed: shouldShed(),
             waiter: followerWaiter(context))
         perform(plan, head: head, request: request, context: context, requestEnded: requestEnded)
@@ -213,7 +228,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     ) {
         context.writeCached(
             entry, label: label, notModified: notModified, request: &request, keepAlive: request.keepAlive,
-            now: services.cache?.now() ?? entry.lifetimes.storedAt, heads: &heads, sequencer: sequencer)
+            now: cache?.now() ?? entry.lifetimes.storedAt, heads: &heads, sequencer: sequencer)
     }
 
     /// The leader finished (or the wait ran out): answer with its result, or go upstream alone.
@@ -230,8 +245,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             forward(follower.head, request: request, target: target, context: context, requestEnded: requestEnded)
             return
         }
-        services.cache?.recordCoalesced(route: request.route.index)
-        services.cache?.record(.miss, route: request.route.index)
+        cache?.recordCoalesced(route: request.route.index)
+        cache?.record(.miss, route: request.route.index)
         answer(
             from: entry, label: .miss, notModified: entry.matches(ifNoneMatch: target.cache?.clientETags ?? []),
             request: &request, context: context)
@@ -278,9 +293,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Stage 9, for every request however it ended.
     private func finish(_ request: RequestContext, observed: Bool) {
-        services.state.requestFinished()
-        services.metrics.requestFinished()
-        if observed { services.observer.observe(request) }
+        gatewayState.requestFinished()
+        metrics.requestFinished()
+        if observed { observer.observe(request) }
     }
 
     // MARK: - Back-pressure and connection events
@@ -320,7 +335,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if case .following(let follower, _) = state {
             follower.timeout.cancel()
             if let key = follower.target.cache?.key.text {
-                _ = services.cache?.coalescer.abandon(key, ticket: follower.ticket)
+                _ = cache?.coalescer.abandon(key, ticket: follower.ticket)
             }
             var request = follower.request
             request.errorLabel = "client_closed"
@@ -361,8 +376,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         request.status = gatewayError.status
         request.bytesOut = response.body.count
         request.errorLabel = gatewayError.label
-        services.state.requestStarted()
-        services.metrics.requestStarted()
+        gatewayState.requestStarted()
+        metrics.requestStarted()
         context.writeLocal(
             response, version: .http1_1, isHead: false, keepAlive: false, requestID: request.requestID)
         finish(request, observed: true)

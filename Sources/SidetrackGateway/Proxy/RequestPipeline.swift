@@ -102,11 +102,13 @@ final class RequestPipeline: Sendable {
         }
         // 4. Cache lookup: fresh → answer now; stale → answer now and refresh; otherwise note what
         //    to revalidate or fall back on. 5. Coalesce: misses on one key share one upstream call.
-        guard let cache, let key = cacheKey(head, context: &context, cache: cache) else {
+        //    (`cache!` read twice rather than bound once: a binding that lives across calls retains
+        //    and releases the cache, shared by every loop — a cache line moved between cores.)
+        guard cache != nil, let key = cacheKey(head, context: &context, cache: cache!) else {
             return frontRefusal(context, shed: shed()).map { refuse($0, context) } ?? .forward(target)
         }
         return lookUp(
-            key, head: head, context: &context, cache: cache, target: target, trustMemo: &memo.trust, shed: shed(),
+            key, head: head, context: &context, cache: cache!, target: target, trustMemo: &memo.trust, shed: shed(),
             waiter: waiter())
         // 6. Guard the upstream (cooldown, breaker, quota, bulkhead) and 7. call upstream, with
         //    retries: `UpstreamExchange`, for every `.forward`.

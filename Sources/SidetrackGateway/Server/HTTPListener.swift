@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// A bound HTTP/1.1 listener whose connections get a fresh handler from `makeHandler`.
+/// A bound HTTP/1.1 listener whose connections get a fresh handler from `makeHandler` (given the
+/// connection's event loop).
 ///
 /// Plain NIO rather than a web framework: the proxy's hot path must stay on the event loop with no
 /// task hops (DESIGN §6 measured a framework's request path at a fraction of nginx's throughput).
@@ -33,7 +34,7 @@ final class HTTPListener: Sendable {
         port: Int,
         group: any EventLoopGroup,
         maxHeaderBytes: Int,
-        makeHandler: @escaping @Sendable () -> any ChannelHandler & RemovableChannelHandler
+        makeHandler: @escaping @Sendable (_ loop: any EventLoop) -> any ChannelHandler & RemovableChannelHandler
     ) async throws -> HTTPListener {
         let connections = ConnectionTracker(group: group)
         let channel = try await ServerBootstrap(group: group)
@@ -48,7 +49,7 @@ final class HTTPListener: Sendable {
                     // (in place of NIO's request decoder, response encoder, header validator and
                     // pipelining handler); then the listener's own handler.
                     try channel.pipeline.syncOperations.addHandler(RequestSequencer(maxHeaderBytes: maxHeaderBytes))
-                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                    try channel.pipeline.syncOperations.addHandler(makeHandler(channel.eventLoop))
                     connections.add(channel)
                 }
             }
