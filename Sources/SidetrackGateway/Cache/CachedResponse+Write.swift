@@ -35,9 +35,13 @@ extension ChannelHandlerContext {
         // Valid by construction: stored fields were checked when the entry was made, the rest is
         // Sidetrack's own (a client's `X-Request-ID` is used only when it is a safe token).
         assert(writer.isValid, "a cached answer's head failed the field check")
-        let head = writer.finish()
+        // A small body goes out in the head's buffer: one write through the channel pipeline
+        // instead of two (each write's trip through NIO costs more than copying a few KiB), and the
+        // recycled head buffer keeps the capacity for the next answer.
+        let inlinesBody = sendsBody && entry.body.readableBytes <= Self.inlineBodyLimit
+        let head = inlinesBody ? writer.finish(appending: entry.body) : writer.finish()
         heads.keep(head)
-        let part = ResponsePart.whole(head: head, body: sendsBody ? entry.body : nil, closes: !keepAlive)
+        let part = ResponsePart.whole(head: head, body: sendsBody && !inlinesBody ? entry.body : nil, closes: !keepAlive)
         if sequencer?.respondAndFlush(part) != true {
             writeAndFlush(NIOAny(part), promise: nil)
         }
@@ -45,6 +49,13 @@ extension ChannelHandlerContext {
         request.status = Int(status.code)
         request.bytesOut = sendsBody ? entry.body.readableBytes : 0
     }
+}
+
+extension ChannelHandlerContext {
+    /// Cached bodies up to this size are copied behind the head (`writeCached`); a bigger one is
+    /// written as the stored buffer itself. Under `HeadBufferRecycler.maxKeptCapacity` with room
+    /// for the head, so the buffer is still kept for reuse.
+    static let inlineBodyLimit = 8 * 1024
 }
 
 extension CacheLabel {

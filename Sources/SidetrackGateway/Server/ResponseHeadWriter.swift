@@ -145,6 +145,15 @@ struct ResponseHeadWriter {
         return buffer
     }
 
+    /// The finished head with `body` copied behind it, in the same buffer. Written here, while
+    /// the writer holds the buffer's only reference: appending to what `finish()` returned would
+    /// copy the whole buffer first (the returned value and the writer's would share it).
+    mutating func finish(appending body: ByteBuffer) -> ByteBuffer {
+        buffer.writeStaticString("\r\n")
+        buffer.writeImmutableBuffer(body)
+        return buffer
+    }
+
     /// `Connection: close` added to a finished head (the server began draining after it was written).
     static func closing(_ head: ByteBuffer) -> ByteBuffer {
         var head = head
