@@ -34,6 +34,8 @@ final class UpstreamExchange: @unchecked Sendable {
     private var writablePromise: EventLoopPromise<Void>?
     /// Head or body parts written to the client and not flushed yet (see `flushWritten`).
     private var unflushed = false
+    /// The client's head and the body parts after it, until `flushWritten` or the end.
+    private var heldHead: HeldResponseHead?
     /// Told once, when the response is complete or has failed. Weak, and a delegate rather than a
     /// closure: a `[weak self]` closure was a heap box per exchange.
     weak var owner: (any UpstreamExchangeOwner)?
@@ -337,7 +339,8 @@ final class UpstreamExchange: @unchecked Sendable {
         if let started = request.upstreamStartNanos { writer.addUpstreamTiming(nanos: now &- started) }
         let closes = !request.keepAlive || mustClose
         if closes { writer.add("connection", value: "close") }
-        if framing.chunked { writer.add("transfer-encoding", value: "chunked") }
+        // (The framing field, `Transfer-Encoding` or a `Content-Length` learnt by the end, is
+        // added when the head is released: `HeldResponseHead`.)
         guard writer.isValid else {
             // A field that could split the answer (the upstream parser admits none; kept as the
             // encoder's last line of defence): nothing was sent, so the client gets a 502.
@@ -348,9 +351,9 @@ final class UpstreamExchange: @unchecked Sendable {
         headSent = true
         // An HTTP/1.0 answer without `Connection: keep-alive` (never added) ends the connection.
         let endsConnection = closes || request.version == .http1_0
-        writeToClient(.streamHead(
-            head: writer.finish(), framing: framing.noBody ? .noBody : framing.chunked ? .chunked : .asIs,
-            closes: endsConnection))
+        heldHead = HeldResponseHead(
+            writer: writer, framing: framing.noBody ? .noBody : framing.chunked ? .chunked : .asIs,
+            closes: endsConnection)
         unflushed = true
         return nil
     }
@@ -417,6 +420,7 @@ final class UpstreamExchange: @unchecked Sendable {
         // as this answer left it.
         afterUpstreamAnswer()
         unflushed = false
+        releaseHeldHead(complete: true)
         writeToClient(.end)
         channelContext.flush()
         owner?.exchangeCompleted(self)
@@ -620,6 +624,7 @@ final class UpstreamExchange: @unchecked Sendable {
     func flushWritten() {
         guard unflushed else { return }
         unflushed = false
+        releaseHeldHead(complete: false)
         channelContext.flush()
     }
 
@@ -627,8 +632,21 @@ final class UpstreamExchange: @unchecked Sendable {
         recorder?.append(buffer)
         guard !suppressBody else { return }
         request.bytesOut += buffer.readableBytes
-        writeToClient(.body(.byteBuffer(buffer)))
         unflushed = true
+        if heldHead != nil {
+            heldHead!.append(buffer)
+        } else {
+            writeToClient(.body(.byteBuffer(buffer)))
+        }
+    }
+
+    /// Writes the held head and body parts (`HeldResponseHead`), if they are still held.
+    private func releaseHeldHead(complete: Bool) {
+        guard heldHead != nil else { return }
+        let (head, body) = heldHead!.release(complete: complete)
+        heldHead = nil
+        writeToClient(head)
+        if let body { writeToClient(body) }
     }
 
     /// Straight to the sequencer when there is one: no `NIOAny` box (a response part is too big for
@@ -648,6 +666,7 @@ final class UpstreamExchange: @unchecked Sendable {
         request.errorLabel = error.label
         if headSent {
             mustClose = true
+            releaseHeldHead(complete: false)
             channelContext.flush()
             channelContext.close(promise: nil)
         } else {
