@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # How often a request's reference-count writes land on an object another event loop wrote last:
-# each such write moves the object's cache line between cores (~70 ns on the benchmark VM, against
-# ~6 ns for an uncontended atomic; the second run of `bench/pair.sh`'s sequential mode shows what it
-# costs). Uprobes at the static runtime's swift_retain/swift_release record the object and its
-# class (its first word); a two-thread wrk keeps both loops busy with hits (or pass-through).
+# each such write moves the object's cache line between cores (~70 ns on the benchmark VM against
+# ~6 ns for an uncontended atomic: `bench/cacheline-pingpong.sh`; what removing them saves end to
+# end, `PAIR_SEQUENTIAL=1 bench/pair.sh`). Uprobes at the static runtime's swift_retain and
+# swift_release record the object and its class (its first word); a two-thread wrk keeps both loops
+# busy with hits (or pass-through).
 #
 # Usage: bench/shared-refcounts.sh [BIN]   (default .build-release/release/sidetrack; root, perf)
 # Env: SHARED_MODE=hit|passthrough  SHARED_TYPES=15 (rows of the by-class table)
