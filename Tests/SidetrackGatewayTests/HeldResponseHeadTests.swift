@@ -24,8 +24,10 @@ import Testing
 
     @Test func anEndedAnswerOfUnknownLengthGetsItsLengthAndOneBuffer() {
         var held = Self.held(.chunked)
-        held.append(ByteBuffer(string: "{\"a\":"))
-        held.append(ByteBuffer(string: "1}"))
+        let kept1 = held.append(ByteBuffer(string: "{\"a\":"))
+        #expect(kept1)
+        let kept2 = held.append(ByteBuffer(string: "1}"))
+        #expect(kept2)
         let (head, framing, body) = Self.parts(held.release(complete: true))
         #expect(head == "HTTP/1.1 200 OK\r\nx-cache: BYPASS\r\ncontent-length: 7\r\n\r\n{\"a\":1}")
         #expect(framing == .asIs)
@@ -34,7 +36,8 @@ import Testing
 
     @Test func anAnswerStillComingIsChunkedWithItsBodySoFarAsAPart() {
         var held = Self.held(.chunked)
-        held.append(ByteBuffer(string: "{\"a\":"))
+        let kept3 = held.append(ByteBuffer(string: "{\"a\":"))
+        #expect(kept3)
         let (head, framing, body) = Self.parts(held.release(complete: false))
         #expect(head == "HTTP/1.1 200 OK\r\nx-cache: BYPASS\r\ntransfer-encoding: chunked\r\n\r\n")
         #expect(framing == .chunked)
@@ -49,20 +52,36 @@ import Testing
         #expect(body == nil)
     }
 
-    @Test func aKnownLengthIsLeftAloneAndOnlyASmallBodyIsInlined() {
+    @Test func aKnownLengthIsLeftAloneAndItsBodyInlined() {
         var small = Self.held(.asIs)
-        small.append(ByteBuffer(string: "ok"))
+        let kept4 = small.append(ByteBuffer(string: "ok"))
+        #expect(kept4)
         let (head, framing, body) = Self.parts(small.release(complete: false))
         #expect(head == "HTTP/1.1 200 OK\r\nx-cache: BYPASS\r\n\r\nok")
         #expect(framing == .asIs)
         #expect(body == nil)
+    }
 
-        let size = ChannelHandlerContext.inlineBodyLimit + 1
+    /// Past the inline limit nothing more is held: the caller releases the head and writes the part
+    /// itself, so a large body is never copied.
+    @Test func aBodyPastTheLimitIsNotHeld() {
+        let limit = ChannelHandlerContext.inlineBodyLimit
+        var held = Self.held(.chunked)
+        let kept5 = held.append(ByteBuffer(repeating: UInt8(ascii: "x"), count: limit - 1))
+        #expect(kept5)
+        let kept6 = held.append(ByteBuffer(string: "yz"))
+        #expect(!kept6)
+        let (head, framing, body) = Self.parts(held.release(complete: false))
+        #expect(head.hasSuffix("transfer-encoding: chunked\r\n\r\n"))
+        #expect(framing == .chunked)
+        #expect(body == String(repeating: "x", count: limit - 1))
+
         var large = Self.held(.asIs)
-        large.append(ByteBuffer(repeating: UInt8(ascii: "x"), count: size))
-        let released = Self.parts(large.release(complete: true))
+        let kept7 = large.append(ByteBuffer(repeating: UInt8(ascii: "x"), count: limit + 1))
+        #expect(!kept7)
+        let released = Self.parts(large.release(complete: false))
         #expect(released.head == "HTTP/1.1 200 OK\r\nx-cache: BYPASS\r\n\r\n")
-        #expect(released.body?.utf8.count == size)
+        #expect(released.body == nil)
     }
 
     @Test func aHeadWithoutBodyIsReleasedAlone() {

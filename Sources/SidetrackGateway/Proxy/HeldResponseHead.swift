@@ -9,7 +9,8 @@ import NIOCore
 /// line, body, the rewriter's tail, last chunk), each retaining and releasing some 18 objects on
 /// its way through NIO. And an answer whose length was unknown when its head came (a rewritten
 /// body, a chunked upstream) but that ended within the read gets `Content-Length` instead of
-/// chunked framing.
+/// chunked framing. Only bodies up to `ChannelHandlerContext.inlineBodyLimit` are held; a larger
+/// one releases the head at once and streams as before.
 struct HeldResponseHead {
     /// Every field but the framing ones, which are decided on release.
     private var writer: ResponseHeadWriter
@@ -24,13 +25,20 @@ struct HeldResponseHead {
         self.closes = closes
     }
 
-    /// A body part, kept until the release (the first one as it is, later ones copied behind it).
-    mutating func append(_ part: ByteBuffer) {
+    /// Keeps a body part until the release (the first one as it is, later ones copied behind it);
+    /// false, keeping nothing, when the body would grow past `ChannelHandlerContext.inlineBodyLimit`:
+    /// then the head is released and the part written after it, so a large body streams through
+    /// uncopied and what is held stays small.
+    mutating func append(_ part: ByteBuffer) -> Bool {
+        guard (body?.readableBytes ?? 0) + part.readableBytes <= ChannelHandlerContext.inlineBodyLimit else {
+            return false
+        }
         if body == nil {
             body = part
         } else {
             body!.writeImmutableBuffer(part)
         }
+        return true
     }
 
     /// The parts to write, in order: the head (with the body behind it when that is small) and the
@@ -50,8 +58,9 @@ struct HeldResponseHead {
         guard let body, body.readableBytes > 0 else {
             return (.streamHead(head: writer.finish(), framing: framing, closes: closes), nil)
         }
-        // Chunked parts need the encoder's chunk lines around them: only an unframed body is inlined.
-        if framing == .asIs, body.readableBytes <= ChannelHandlerContext.inlineBodyLimit {
+        // Chunked parts need the encoder's chunk lines around them: only an unframed body is inlined
+        // (what is held is never over the inline limit: `append`).
+        if framing == .asIs {
             return (.streamHead(head: writer.finish(appending: body), framing: framing, closes: closes), nil)
         }
         return (.streamHead(head: writer.finish(), framing: framing, closes: closes), .body(.byteBuffer(body)))

@@ -634,10 +634,10 @@ final class UpstreamExchange: @unchecked Sendable {
         request.bytesOut += buffer.readableBytes
         unflushed = true
         if heldHead != nil {
-            heldHead!.append(buffer)
-        } else {
-            writeToClient(.body(.byteBuffer(buffer)))
+            if heldHead!.append(buffer) { return }
+            releaseHeldHead(complete: false)
         }
+        writeToClient(.body(.byteBuffer(buffer)))
     }
 
     /// Writes the held head and body parts (`HeldResponseHead`), if they are still held.
