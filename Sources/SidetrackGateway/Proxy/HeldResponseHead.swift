@@ -41,8 +41,9 @@ struct HeldResponseHead {
         return true
     }
 
-    /// The parts to write, in order: the head (with the body behind it when that is small) and the
-    /// body when it is not. `complete`: the answer has ended, so a length not known before is now.
+    /// The parts to write, in order: the head — with the body behind it when that goes out unframed
+    /// — and the body when it is chunked. `complete`: the answer has ended, so a length not known
+    /// before is now.
     /// Called on the held value in place and then dropped: on a copy (a `let` bound from it, a
     /// `consuming` call), writing the framing field would copy the whole head buffer first.
     mutating func release(complete: Bool) -> (head: ResponsePart, body: ResponsePart?) {
