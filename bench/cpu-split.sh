@@ -44,7 +44,7 @@ if [[ ${CPU_SPLIT_FLOOR:-0} == 1 ]]; then
 fi
 for _ in $(seq 1 50); do curl -s -o /dev/null "$nginx_url/" && break; sleep 0.1; done
 for url in "$PROXY_URL" "$nginx_url"; do
-  for i in $(seq 0 99); do curl -s -o /dev/null -H "Authorization: Bearer bench" "$url/v1/tracks/benchhot$(printf %03d "$i")?market=US"; done
+  bench_warm_hot "$url"
 done
 
 ticks() {  # user and system clock ticks summed over the PIDs given

@@ -21,11 +21,7 @@ source scripts/lib/procs.sh
 source bench/lib/bench.sh
 bench_require_tools wrk curl perf
 mode=${MALLOC_MODE:-hit}
-case $mode in
-  hit) wrk_script=bench/wrk-hit.lua path=/v1/tracks/x ;;
-  passthrough) wrk_script=bench/wrk.lua path=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh ;;
-  *) procs_die "MALLOC_MODE must be hit or passthrough, got '$mode'" ;;
-esac
+bench_load "$mode" MALLOC_MODE
 case ${MALLOC_COUNT:-mallocs} in
   mallocs)
     # (By its first field: `libswiftGlibc.so` also contains "libc.so".)
@@ -38,31 +34,23 @@ case ${MALLOC_COUNT:-mallocs} in
     events=(probe_libc:malloc probe_libc:posix_memalign)
     ;;
   refcounts)
-    # Placed by address (the static runtime has no debug information), named st_*, and removed at
-    # exit: a probe left on a binary that is rebuilt would sit at a stale address.
     group=sidetrack_refcounts
-    for symbol in swift_retain swift_release; do
-      address=$(nm "$SIDETRACK_BIN" | awk -v s="$symbol" '$3 == s {print $1}')
-      [[ -n $address ]] || procs_die "no $symbol in $SIDETRACK_BIN: build it with scripts/build-release.sh (static runtime)"
-      perf probe -q -d "$group:st_$symbol" 2>/dev/null || true
-      perf probe -q -x "$SIDETRACK_BIN" -a "$group:st_$symbol=0x$address" 2>/dev/null \
-        || procs_die "cannot place a uprobe on $symbol (root and perf needed)"
-    done
-    events=("$group:st_swift_retain" "$group:st_swift_release")
+    bench_refcount_probes "$group"
+    events=("$group:swift_retain" "$group:swift_release")
     ;;
   *) procs_die "MALLOC_COUNT must be mallocs or refcounts, got '${MALLOC_COUNT}'" ;;
 esac
 
 procs_init
 if [[ -n ${group:-} ]]; then
-  trap 'procs_stop_all; perf probe -q -d "$group:st_*" 2>/dev/null || true' EXIT
+  trap 'procs_stop_all; perf probe -q -d "$group:*" 2>/dev/null || true' EXIT
 fi
 start_emulator
 bench_limits_off
 start_gateway
 pid=$(procs_pid gateway)
-for i in $(seq 0 99); do curl -s -o /dev/null -H "Authorization: Bearer bench" "$PROXY_URL/v1/tracks/benchhot$(printf %03d "$i")?market=US"; done
-wrk -t1 -c4 -d1s -s "$wrk_script" "$PROXY_URL$path" >/dev/null
+bench_warm_hot "$PROXY_URL"
+wrk -t1 -c4 -d1s -s "$BENCH_WRK_SCRIPT" "$PROXY_URL$BENCH_PATH" >/dev/null
 out=$PROCS_DIR/mallocs
 if [[ ${MALLOC_STACKS:-0} == 1 ]]; then
   perf record "${events[@]/#/-e}" -c 20 --call-graph dwarf,32768 -p "$pid" -o "$out.data" -- sleep 3 >/dev/null 2>&1 &
@@ -71,7 +59,7 @@ else
 fi
 perf_pid=$!
 sleep 0.2
-requests=$(wrk -t1 -c4 -d2s -s "$wrk_script" "$PROXY_URL$path" | awk '/requests in/ {print $1}')
+requests=$(wrk -t1 -c4 -d2s -s "$BENCH_WRK_SCRIPT" "$PROXY_URL$BENCH_PATH" | awk '/requests in/ {print $1}')
 wait "$perf_pid" || true
 if [[ ${MALLOC_STACKS:-0} == 1 ]]; then
   perf script -i "$out.data" 2>/dev/null | python3 -c '
@@ -99,7 +87,6 @@ else
 import re, sys
 counts = {m.group(2): int(m.group(1).replace(",", "")) for m in re.finditer(r"^\s*([\d,]+)\s+\S+:(\w+)", open(sys.argv[1]).read(), re.M)}
 requests = int(sys.argv[2])
-names = [name.removeprefix("st_") for name in counts]
-print(f"{requests} requests ({sys.argv[3]}): " + " and ".join(f"{counts[n] / requests:.2f} {name}" for n, name in zip(counts, names)) + " per request")
+print(f"{requests} requests ({sys.argv[3]}): " + " and ".join(f"{n / requests:.2f} {name}" for name, n in counts.items()) + " per request")
 PY
 fi

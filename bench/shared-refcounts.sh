@@ -22,24 +22,9 @@ source scripts/lib/procs.sh
 # shellcheck source-path=SCRIPTDIR/..
 source bench/lib/bench.sh
 bench_require_tools wrk curl perf nm
-case ${SHARED_MODE:-hit} in
-  hit) wrk_script=bench/wrk-hit.lua path=/v1/tracks/x ;;
-  passthrough) wrk_script=bench/wrk.lua path=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh ;;
-  *) procs_die "SHARED_MODE must be hit or passthrough, got '${SHARED_MODE}'" ;;
-esac
-
-# Placed by address (the static runtime has no debug information) and removed at exit: a probe
-# left on a binary that is rebuilt would sit at a stale address.
+bench_load "${SHARED_MODE:-hit}" SHARED_MODE
 group=sidetrack_shared
-release_address=
-for symbol in swift_retain swift_release; do
-  address=$(nm "$SIDETRACK_BIN" | awk -v s="$symbol" '$3 == s {print $1}')
-  [[ -n $address ]] || procs_die "no $symbol in $SIDETRACK_BIN: build it with scripts/build-release.sh (static runtime)"
-  [[ $symbol == swift_release ]] && release_address=$address
-  perf probe -q -d "$group:$symbol" 2>/dev/null || true
-  perf probe -q -x "$SIDETRACK_BIN" -a "$group:$symbol=0x$address object=%di:x64 class=+0(%di):x64" 2>/dev/null \
-    || procs_die "cannot place a uprobe on $symbol (root and perf needed)"
-done
+bench_refcount_probes "$group" 'object=%di:x64' 'class=+0(%di):x64'
 
 procs_init
 trap 'procs_stop_all; perf probe -q -d "$group:*" 2>/dev/null || true' EXIT
@@ -47,13 +32,13 @@ start_emulator
 bench_limits_off
 start_gateway
 pid=$(procs_pid gateway)
-for i in $(seq 0 99); do curl -s -o /dev/null -H "Authorization: Bearer bench" "$PROXY_URL/v1/tracks/benchhot$(printf %03d "$i")?market=US"; done
-wrk -t2 -c8 -d1s -s "$wrk_script" "$PROXY_URL$path" >/dev/null
+bench_warm_hot "$PROXY_URL"
+wrk -t2 -c8 -d1s -s "$BENCH_WRK_SCRIPT" "$PROXY_URL$BENCH_PATH" >/dev/null
 out=$PROCS_DIR/shared
 perf record -e "$group:swift_retain" -e "$group:swift_release" -p "$pid" -o "$out.data" -- sleep 1.6 >/dev/null 2>&1 &
 perf_pid=$!
 sleep 0.2
-requests=$(wrk -t2 -c8 -d1s -s "$wrk_script" "$PROXY_URL$path" | awk '/requests in/ {print $1}')
+requests=$(wrk -t2 -c8 -d1s -s "$BENCH_WRK_SCRIPT" "$PROXY_URL$BENCH_PATH" | awk '/requests in/ {print $1}')
 wait "$perf_pid" || true
 nm -n "$SIDETRACK_BIN" >"$out.symbols"
 perf script -i "$out.data" -F tid,event,trace 2>/dev/null | python3 -c '
@@ -87,4 +72,4 @@ for cls, n in by_class_moves.most_common(int(os.environ.get("SHARED_TYPES", "15"
     if n / requests < 0.01: break
     name = symbol(cls - base) if base is not None and cls > base else hex(cls)
     print(f"{n / requests:6.2f} moves {by_class_ops[cls] / requests:7.2f} ops  {name}")
-' "$requests" "$release_address" "$out.symbols" | { command -v swift >/dev/null && swift demangle --simplified || cat; }
+' "$requests" "$BENCH_RELEASE_ADDRESS" "$out.symbols" | { command -v swift >/dev/null && swift demangle --simplified || cat; }

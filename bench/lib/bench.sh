@@ -8,6 +8,15 @@
 #   bench_results_dir NAME          creates and prints bench/results/NAME-<UTC timestamp>
 #   bench_free_port                 a free loopback TCP port (for targets that need a concrete one)
 #   bench_rss_kib PID               VmRSS of PID in KiB, from /proc/PID/status
+#   bench_load MODE NAME            sets BENCH_WRK_SCRIPT and BENCH_PATH for a load of cache hits
+#                                   (MODE hit) or pass-through requests (passthrough); dies
+#                                   naming the variable NAME otherwise
+#   bench_warm_hot URL              asks URL once for each of wrk-hit.lua's 100 hot URLs (cached after)
+#   bench_refcount_probes GROUP [ARG…]
+#                                   uprobes GROUP:swift_retain and GROUP:swift_release at the static
+#                                   runtime's entry points in $SIDETRACK_BIN, fetching ARGs; sets
+#                                   BENCH_RELEASE_ADDRESS (swift_release's, in the binary); the
+#                                   caller removes them at exit (perf probe -d "GROUP:*")
 #   bench_row TARGET WORKLOAD RPS P50 P99 RSS RATIO
 #                                   one row of bench/all.sh's table, appended to $BENCH_ROWS_FILE
 #                                   when it is set (a tab-separated line; a no-op otherwise)
@@ -59,6 +68,36 @@ bench_free_port() {
 
 bench_rss_kib() {
   awk '/^VmRSS:/ {print $2; found=1} END {exit !found}' "/proc/$1/status" 2>/dev/null
+}
+
+bench_load() {
+  case $1 in
+    hit) BENCH_WRK_SCRIPT=bench/wrk-hit.lua BENCH_PATH=/v1/tracks/x ;;
+    passthrough) BENCH_WRK_SCRIPT=bench/wrk.lua BENCH_PATH=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh ;;
+    *) procs_die "$2 must be hit or passthrough, got '$1'" ;;
+  esac
+}
+
+bench_warm_hot() {
+  local i
+  for i in $(seq 0 99); do
+    curl -s -o /dev/null -H "Authorization: Bearer bench" "$1/v1/tracks/benchhot$(printf %03d "$i")?market=US"
+  done
+}
+
+# Placed by address (the static runtime has no debug information), replacing any of the same name:
+# a probe left on a binary that is rebuilt would sit at a stale address.
+bench_refcount_probes() {
+  local group=$1 symbol address
+  shift
+  for symbol in swift_retain swift_release; do
+    address=$(nm "$SIDETRACK_BIN" | awk -v s="$symbol" '$3 == s {print $1}')
+    [[ -n $address ]] || procs_die "no $symbol in $SIDETRACK_BIN: build it with scripts/build-release.sh (static runtime)"
+    [[ $symbol == swift_release ]] && BENCH_RELEASE_ADDRESS=$address
+    perf probe -q -d "$group:$symbol" 2>/dev/null || true
+    perf probe -q -x "$SIDETRACK_BIN" -a "$group:$symbol=0x$address${*:+ $*}" 2>/dev/null \
+      || procs_die "cannot place a uprobe on $symbol (root and perf needed)"
+  done
 }
 
 bench_row() {
