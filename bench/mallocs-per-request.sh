@@ -5,7 +5,7 @@
 # Exact and repeatable where CPU figures are not. Needs perf and root (uprobes).
 #
 # Usage: bench/mallocs-per-request.sh [BIN]   (default: the release build)
-# Env: MALLOC_MODE=hit (default) or passthrough.
+# Env: MALLOC_MODE=hit (default), passthrough or refusal (a `503 bulkhead_full` each: bench_load).
 #   MALLOC_COUNT=refcounts counts swift_retain and swift_release calls instead (uprobes at the Swift
 #   runtime's entry points inside the binary: needs the static runtime of scripts/build-release.sh).
 #   MALLOC_STACKS=1 also records call stacks of every 20th allocation (dwarf unwinding) and
@@ -50,6 +50,7 @@ bench_limits_off
 start_gateway
 pid=$(procs_pid gateway)
 bench_warm_hot "$PROXY_URL"
+bench_load_ready
 wrk -t1 -c4 -d1s -s "$BENCH_WRK_SCRIPT" "$PROXY_URL$BENCH_PATH" >/dev/null
 out=$PROCS_DIR/mallocs
 if [[ ${MALLOC_STACKS:-0} == 1 ]]; then

@@ -7,7 +7,8 @@
 #
 # Usage: bench/pair.sh OLD_BIN NEW_BIN
 # Env (defaults): PAIR_MODE=hit (hit: 100 warmed hot URLs; passthrough: `no-store`, every request
-#   upstream; close: hits with `Connection: close`) PAIR_RUNS=6 PAIR_DURATION=8s PAIR_CONNECTIONS=16
+#   upstream; close: hits with `Connection: close`; refusal: every request a `503 bulkhead_full`, as
+#   bench_load sets it up) PAIR_RUNS=6 PAIR_DURATION=8s PAIR_CONNECTIONS=16
 #   PAIR_SEQUENTIAL=0 (1: the two builds take turns, each loaded alone by a two-thread wrk, as in
 #   bench/all.sh: what concerns both event loops running at once, e.g. objects shared between
 #   them, shows there and is diluted when four loops share two cores)
@@ -39,7 +40,8 @@ case $mode in
   close)
     { echo 'wrk.headers["Connection"] = "close"'; sed 's|^dofile.*|dofile("'"$repo"'/bench/wrk-report.lua")|' bench/wrk-hit.lua; } >"$script_dir/close.lua"
     lua=$script_dir/close.lua ;;
-  *) procs_die "PAIR_MODE must be hit, passthrough or close, got '$mode'" ;;
+  refusal) bench_load refusal PAIR_MODE; lua=$BENCH_WRK_SCRIPT ;;
+  *) procs_die "PAIR_MODE must be hit, passthrough, close or refusal, got '$mode'" ;;
 esac
 for bin in "$old_bin" "$new_bin"; do [[ -x $bin ]] || procs_die "not an executable: $bin"; done
 bench_require_tools wrk curl
@@ -57,6 +59,7 @@ for name in old new; do
   # Warm the 100 hot URLs (and the connections) so the runs measure hits.
   wrk -t1 -c4 -d2s -s bench/wrk-hit.lua "${url[$name]}" >/dev/null
 done
+bench_load_ready
 
 # utime + stime of PID, in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -70,8 +73,13 @@ measure() {
   after=$(cpu_ticks "${pid[$name]}")
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   ((requests > 0)) || { echo "$name answered no requests: $out" >&2; return 1; }
-  # A build that answers with errors would look cheap: only 2xx runs count.
-  ! grep -qE "Non-2xx|Socket errors" <<<"$out" || { echo "$name: errors in the run: $out" >&2; return 1; }
+  # A build that answers with errors would look cheap: only 2xx runs count (refusals: only 503s,
+  # which wrk counts as non-2xx, so there a socket error is what fails the run).
+  if [[ $mode == refusal ]]; then
+    ! grep -qE "Socket errors" <<<"$out" || { echo "$name: errors in the run: $out" >&2; return 1; }
+  else
+    ! grep -qE "Non-2xx|Socket errors" <<<"$out" || { echo "$name: errors in the run: $out" >&2; return 1; }
+  fi
   python3 -c "print(f'{($after - $before) / $ticks_per_second * 1e6 / $requests:.1f} {$requests}')" >"$PROCS_DIR/$name.run"
 }
 

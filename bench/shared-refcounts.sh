@@ -7,7 +7,7 @@
 # busy with hits (or pass-through).
 #
 # Usage: bench/shared-refcounts.sh [BIN]   (default .build-release/release/sidetrack; root, perf)
-# Env: SHARED_MODE=hit|passthrough  SHARED_TYPES=15 (rows of the by-class table)
+# Env: SHARED_MODE=hit|passthrough|refusal  SHARED_TYPES=15 (rows of the by-class table)
 # Prints per request: reference-count operations, and "moves" (an operation on a heap object whose
 # previous operation was on another thread), then the classes with the most moves. Statically
 # allocated objects (empty collections, NIO's head and tail handlers) are counted apart: they are
@@ -33,6 +33,7 @@ bench_limits_off
 start_gateway
 pid=$(procs_pid gateway)
 bench_warm_hot "$PROXY_URL"
+bench_load_ready
 wrk -t2 -c8 -d1s -s "$BENCH_WRK_SCRIPT" "$PROXY_URL$BENCH_PATH" >/dev/null
 out=$PROCS_DIR/shared
 perf record -e "$group:swift_retain" -e "$group:swift_release" -p "$pid" -o "$out.data" -- sleep 1.6 >/dev/null 2>&1 &

@@ -9,8 +9,12 @@
 #   bench_free_port                 a free loopback TCP port (for targets that need a concrete one)
 #   bench_rss_kib PID               VmRSS of PID in KiB, from /proc/PID/status
 #   bench_load MODE NAME            sets BENCH_WRK_SCRIPT and BENCH_PATH for a load of cache hits
-#                                   (MODE hit) or pass-through requests (passthrough); dies
-#                                   naming the variable NAME otherwise
+#                                   (MODE hit), pass-through requests (passthrough) or refusals
+#                                   (refusal: the catalog bulkhead one slot without a queue, for
+#                                   the next start_gateway; bench_load_ready then holds the
+#                                   upstream 1 s, so nearly every request is a `503
+#                                   bulkhead_full`); dies naming NAME otherwise
+#   bench_load_ready                after start_gateway: what the load mode needs of the emulator
 #   bench_warm_hot URL              asks URL once for each of wrk-hit.lua's 100 hot URLs (cached after)
 #   bench_refcount_probes GROUP [ARG…]
 #                                   uprobes GROUP:swift_retain and GROUP:swift_release at the static
@@ -74,8 +78,21 @@ bench_load() {
   case $1 in
     hit) BENCH_WRK_SCRIPT=bench/wrk-hit.lua BENCH_PATH=/v1/tracks/x ;;
     passthrough) BENCH_WRK_SCRIPT=bench/wrk.lua BENCH_PATH=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh ;;
-    *) procs_die "$2 must be hit or passthrough, got '$1'" ;;
+    refusal)
+      BENCH_WRK_SCRIPT=bench/wrk.lua BENCH_PATH=/v1/tracks/4iV5W9uYEdYUVa79Axb7Rh
+      export SIDETRACK_BULKHEAD_MAX_CONCURRENT=1 SIDETRACK_BULKHEAD_MAX_QUEUE=0
+      ;;
+    *) procs_die "$2 must be hit, passthrough or refusal, got '$1'" ;;
   esac
+  BENCH_LOAD_MODE=$1
+}
+
+bench_load_ready() {
+  [[ ${BENCH_LOAD_MODE:-} == refusal ]] || return 0
+  # The one slot's request waits upstream; every other request finds the bulkhead full. 1 s:
+  # under wrk's 2 s timeout and the request timeout (a timeout would open the breaker).
+  curl -fsS -X POST -d '{"latency_ms":1000,"path_prefix":"/v1/tracks/"}' "$EMULATOR_URL/_emulator/faults" \
+    >/dev/null || procs_die "could not set the emulator's latency fault"
 }
 
 bench_warm_hot() {

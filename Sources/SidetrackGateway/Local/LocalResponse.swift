@@ -46,7 +46,37 @@ extension ChannelHandlerContext {
         traceResponse: String? = nil
     ) {
         var writer = ResponseHeadWriter(version: version, status: response.status, allocator: channel.allocator)
-        for (name, value) in response.headers where !Self.isFramedBySidetrack(name) {
+        let part = Self.localPart(
+            response, writer: &writer, isHead: isHead, keepAlive: keepAlive, requestID: requestID,
+            traceResponse: traceResponse)
+        writeAndFlush(NIOAny(part), promise: nil)
+    }
+
+    /// `writeLocal` on the proxy's request path, where a refusal under overload is the commonest
+    /// answer: the head goes into the connection's recycled head buffer with a small body behind
+    /// it, and is handed straight to `sequencer` — as a cache hit is (`writeCached`), so that a
+    /// refusal costs no more than a hit (it cost 5 allocations and two buffers in one write).
+    func writeLocal(
+        _ response: LocalResponse, version: HTTPVersion, isHead: Bool, keepAlive: Bool, requestID: CorrelationID,
+        traceResponse: String?, heads: inout HeadBufferRecycler, sequencer: RequestSequencer?
+    ) {
+        var writer = ResponseHeadWriter(version: version, status: response.status, heads: &heads, allocator: channel.allocator)
+        let part = Self.localPart(
+            response, writer: &writer, isHead: isHead, keepAlive: keepAlive, requestID: requestID,
+            traceResponse: traceResponse)
+        if case .whole(let head, _, _) = part { heads.keep(head) }
+        if sequencer?.respondAndFlush(part) != true {
+            writeAndFlush(NIOAny(part), promise: nil)
+        }
+    }
+
+    /// The response's head (after what `writer` holds: its status line) and body as one whole
+    /// part; a body up to `inlineBodyLimit` is copied behind the head, in the same buffer.
+    private static func localPart(
+        _ response: LocalResponse, writer: inout ResponseHeadWriter, isHead: Bool, keepAlive: Bool,
+        requestID: CorrelationID?, traceResponse: String?
+    ) -> ResponsePart {
+        for (name, value) in response.headers where !isFramedBySidetrack(name) {
             writer.add(name: name, value: value)
         }
         if let requestID { writer.add("x-request-id", id: requestID) }
@@ -56,8 +86,13 @@ extension ChannelHandlerContext {
         // Valid by construction: every local response's fields are Sidetrack's own constants and
         // numbers (a client's `X-Request-ID` is used only when it is a safe token).
         assert(writer.isValid, "a local response's head failed the field check")
-        let body = isHead || response.body.isEmpty ? nil : channel.allocator.buffer(bytes: response.body)
-        writeAndFlush(NIOAny(ResponsePart.whole(head: writer.finish(), body: body, closes: !keepAlive)), promise: nil)
+        if isHead || response.body.isEmpty {
+            return .whole(head: writer.finish(), body: nil, closes: !keepAlive)
+        }
+        if response.body.count <= inlineBodyLimit {
+            return .whole(head: writer.finish(appending: response.body), body: nil, closes: !keepAlive)
+        }
+        return .whole(head: writer.finish(), body: ByteBuffer(bytes: response.body), closes: !keepAlive)
     }
 
     /// Fields `writeLocal` writes itself.

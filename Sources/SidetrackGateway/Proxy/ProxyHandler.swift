@@ -154,7 +154,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             request.errorLabel = response.errorLabel
             context.writeLocal(
                 response, version: head.version, isHead: head.method == .HEAD, keepAlive: keepAlive,
-                requestID: request.requestID, traceResponse: request.traceResponseValue)
+                requestID: request.requestID, traceResponse: request.traceResponseValue, heads: &heads,
+                sequencer: sequencer)
             finish(request, observed: observed)
         case .forward(let target):
             forward(head, request: request, target: target, context: context, requestEnded: requestEnded)

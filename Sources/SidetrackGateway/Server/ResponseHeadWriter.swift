@@ -154,6 +154,13 @@ struct ResponseHeadWriter {
         return buffer
     }
 
+    /// `finish(appending:)` for a body held as bytes (a local response's).
+    mutating func finish(appending body: [UInt8]) -> ByteBuffer {
+        buffer.writeStaticString("\r\n")
+        buffer.writeBytes(body)
+        return buffer
+    }
+
     /// `Connection: close` added to a finished head (the server began draining after it was written).
     static func closing(_ head: ByteBuffer) -> ByteBuffer {
         var head = head
