@@ -85,6 +85,27 @@ import Testing
         #expect(text.hasSuffix("\r\n\r\n" + String(decoding: response.body, as: UTF8.self)))
     }
 
+    /// The prebuilt refusals carry their fields encoded once; written, they are the same bytes.
+    @Test func encodedFieldsWriteTheSameBytes() throws {
+        let encoded = Self.refusal.encodingFields()
+        #expect(encoded.fieldLines != nil)
+        let plain = try Self.answer(Self.refusal, via: .sequencer)
+        let fast = try Self.answer(encoded, via: .sequencer)
+        // Only the request id differs (32 hex digits, one per connection's generator seed).
+        let strip = { (text: String) in text.replacing(/x-request-id: [0-9a-f]+/, with: "x-request-id: -") }
+        #expect(fast.map { strip($0.text) } == plain.map { strip($0.text) })
+    }
+
+    /// Headers changed after encoding: the encoded lines are dropped, the new field is written.
+    @Test func changedHeadersDropTheEncodedFields() throws {
+        var response = Self.refusal.encodingFields()
+        response.headers.add(name: "x-extra", value: "yes")
+        #expect(response.fieldLines == nil)
+        let text = try #require(try Self.answer(response, via: .sequencer).first).text
+        #expect(text.contains("x-extra: yes\r\n"))
+        #expect(text.contains("sidetrack-error: bulkhead_full\r\n"))
+    }
+
     @Test func aBodyOverTheLimitFollowsTheHead() throws {
         let size = ChannelHandlerContext.inlineBodyLimit + 1
         let response = LocalResponse.text(.ok, String(repeating: "m", count: size))

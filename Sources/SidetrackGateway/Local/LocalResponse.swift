@@ -5,10 +5,15 @@ import SidetrackCore
 /// A response Sidetrack writes itself (probes, metrics, admin, gateway errors), whole in memory.
 struct LocalResponse: Sendable {
     var status: HTTPResponseStatus
-    var headers: HTTPHeaders
+    var headers: HTTPHeaders {
+        didSet { fieldLines = nil }
+    }
     var body: [UInt8]
     /// Set for gateway errors: the `Sidetrack-Error` label, also logged.
     var errorLabel: String?
+    /// `headers` as field lines, encoded and checked once (`encodingFields`), for a response that
+    /// is written again and again — the refusals of an overload; dropped when `headers` change.
+    private(set) var fieldLines: ByteBuffer?
 
     init(status: HTTPResponseStatus, contentType: String, body: [UInt8]) {
         self.status = status
@@ -22,6 +27,20 @@ struct LocalResponse: Sendable {
 
     static func json(_ status: HTTPResponseStatus, _ body: [UInt8]) -> LocalResponse {
         LocalResponse(status: status, contentType: "application/json; charset=utf-8", body: body)
+    }
+
+    /// This response with its fields encoded once, so that writing it copies them in one go.
+    func encodingFields() -> LocalResponse {
+        var writer = ResponseHeadWriter(fieldsWith: ByteBufferAllocator())
+        for (name, value) in headers where !ChannelHandlerContext.isFramedBySidetrack(name) {
+            writer.add(name: name, value: value)
+        }
+        // Sidetrack's own constants: a field that failed the check would be a bug, and is then
+        // simply written field by field, checked again.
+        guard writer.isValid else { return self }
+        var encoded = self
+        encoded.fieldLines = writer.fieldLines()
+        return encoded
     }
 
     /// A gateway-made error in Spotify's body format, with the `Sidetrack-Error` cause header.
@@ -76,8 +95,12 @@ extension ChannelHandlerContext {
         _ response: LocalResponse, writer: inout ResponseHeadWriter, isHead: Bool, keepAlive: Bool,
         requestID: CorrelationID?, traceResponse: String?
     ) -> ResponsePart {
-        for (name, value) in response.headers where !isFramedBySidetrack(name) {
-            writer.add(name: name, value: value)
+        if let lines = response.fieldLines {
+            writer.add(lines: lines)
+        } else {
+            for (name, value) in response.headers where !isFramedBySidetrack(name) {
+                writer.add(name: name, value: value)
+            }
         }
         if let requestID { writer.add("x-request-id", id: requestID) }
         if let traceResponse { writer.add("traceresponse", value: traceResponse) }
@@ -96,7 +119,7 @@ extension ChannelHandlerContext {
     }
 
     /// Fields `writeLocal` writes itself.
-    private static func isFramedBySidetrack(_ name: String) -> Bool {
+    static func isFramedBySidetrack(_ name: String) -> Bool {
         HeaderName.equals(name, "content-length") || HeaderName.equals(name, "connection")
     }
 }

@@ -19,8 +19,8 @@ final class RequestPipeline: Sendable {
     let upstreamGuard: UpstreamGuard
     /// nil when tracing is off.
     let tracer: GatewayTracer?
-    private let bulkheadRefusal = RequestPipeline.refusal(.bulkheadFull)
-    private let overloadRefusal = RequestPipeline.refusal(.overloaded)
+    private let bulkheadRefusal = RequestPipeline.refusal(.bulkheadFull).encodingFields()
+    private let overloadRefusal = RequestPipeline.refusal(.overloaded).encodingFields()
 
     init(
         settings: GatewaySettings, routes: RouteTable, identifier: ClientIdentifier, local: LocalEndpoints,

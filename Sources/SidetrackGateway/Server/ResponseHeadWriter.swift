@@ -17,6 +17,17 @@ struct ResponseHeadWriter {
         writeStatusLine(version: version, status: status)
     }
 
+    /// A writer of header fields alone, without a status line (`fieldLines`): for fields encoded
+    /// once and copied into many heads (`writer.add(lines:)`).
+    init(fieldsWith allocator: ByteBufferAllocator) {
+        buffer = allocator.buffer(capacity: 128)
+    }
+
+    /// What a `init(fieldsWith:)` writer holds: field lines, each ending in CRLF, no blank line.
+    func fieldLines() -> ByteBuffer {
+        buffer
+    }
+
     /// Writes into the connection's recycled head buffer when it is free again. The buffer is
     /// taken here, not passed in: an argument is still referenced by the caller while the first
     /// bytes go in, and that first write would copy it (the allocation this exists to save).
