@@ -23,6 +23,9 @@ final class UpstreamExchange: @unchecked Sendable {
     private let sequencer: RequestSequencer?
     /// The link rewriter for a JSON answer's body; nil when links are not rewritten.
     private let links: LinkRewriter?
+    /// The client channel's allocator, read once: `channel.allocator` retains and releases the
+    /// channel and its event loop on every call, and a rewritten answer asks for it per part.
+    private lazy var allocator = channelContext.channel.allocator
     private let services: GatewayServices
     private var target: RequestPipeline.UpstreamTarget
     let requestBody: RequestBodyStream?
@@ -302,7 +305,7 @@ final class UpstreamExchange: @unchecked Sendable {
             }
             if !request.isHead, CachePolicy.isStorable(status: status), let policy = services.cache?.policy {
                 recorder = BodyRecorder(
-                    limit: policy.maxEntryBytes, allocator: channelContext.channel.allocator,
+                    limit: policy.maxEntryBytes, allocator: allocator,
                     expected: head.headers.first(name: "content-length").flatMap(Int.init))
             }
         }
@@ -365,7 +368,7 @@ final class UpstreamExchange: @unchecked Sendable {
         guard !finished, case .streaming = mode else { return nil }
         if let transformer {
             do {
-                try transformer.transform(buffer, allocator: channelContext.channel.allocator) { writeBody($0) }
+                try transformer.transform(buffer, allocator: allocator) { writeBody($0) }
             } catch {
                 task?.cancel()
                 return channelContext.eventLoop.makeFailedFuture(error)
@@ -407,7 +410,7 @@ final class UpstreamExchange: @unchecked Sendable {
         }
         if let transformer {
             do {
-                try transformer.finish(allocator: channelContext.channel.allocator) { writeBody($0) }
+                try transformer.finish(allocator: allocator) { writeBody($0) }
             } catch {
                 attemptFailed(error)
                 return

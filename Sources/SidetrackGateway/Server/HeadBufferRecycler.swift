@@ -12,8 +12,8 @@ struct HeadBufferRecycler {
     static let maxKeptCapacity = 16 * 1024
 
     /// A buffer to write the next head into: the spare when there is one, else a new one.
-    mutating func take(allocator: ByteBufferAllocator, capacity: Int = 512) -> ByteBuffer {
-        guard var buffer = spare.take() else { return allocator.buffer(capacity: capacity) }
+    mutating func take(allocator: @autoclosure () -> ByteBufferAllocator, capacity: Int = 512) -> ByteBuffer {
+        guard var buffer = spare.take() else { return allocator().buffer(capacity: capacity) }
         buffer.clear()
         return buffer
     }

@@ -66,6 +66,10 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// This handler's own context, for answers handed over directly (`respondAndFlush`).
     private var ownContext: ChannelHandlerContext?
+    /// The channel's allocator, read once: `context.channel.allocator` retains and releases the
+    /// channel and its event loop on every call (several per request). Sidetrack never changes a
+    /// channel's allocator option.
+    private var allocator = ByteBufferAllocator()
     /// The handler right after this one when it takes request parts directly (`deliver(to:)`).
     private var receiver: (any RequestPartReceiver)?
 
@@ -75,6 +79,7 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         ownContext = context
+        allocator = context.channel.allocator
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -103,7 +108,7 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
     /// `ResponsePart.streamHead`); nil when this handler is not in a pipeline.
     func streamHeadWriter(version: HTTPVersion, status: HTTPResponseStatus) -> ResponseHeadWriter? {
         guard let context = ownContext else { return nil }
-        return encoder.headWriter(version: version, status: status, allocator: context.channel.allocator)
+        return encoder.headWriter(version: version, status: status, allocator: allocator)
     }
 
     /// A part of an answer (a streamed one's head, body or end), not flushed: what a `write`
@@ -118,7 +123,7 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
         // A read arriving while parts are being handed on (re-entrantly) joins the kept bytes and
         // is decoded by the loop below, after the parts before it.
         guard !closing, reader.append(unwrapInboundIn(data)) else { return }
-        while let event = reader.next(allocator: context.channel.allocator) {
+        while let event = reader.next(allocator: allocator) {
             switch event {
             case .head(let head, let framing):
                 reader.startBody(framing)
@@ -225,7 +230,7 @@ final class RequestSequencer: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func encode(_ part: ResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         do {
-            try encoder.write(part, method: method, context: context, promise: promise)
+            try encoder.write(part, method: method, context: context, allocator: allocator, promise: promise)
         } catch {
             promise?.fail(error)
             // A head that cannot be sent safely (a field with CR/LF, say): the client gets nothing

@@ -27,18 +27,19 @@ struct ResponseEncoder {
     /// Writes `part` for an answer to a `method` request. Throws (writing nothing) when the head is
     /// invalid or a body is not allowed.
     mutating func write(
-        _ part: ResponsePart, method: HTTPMethod, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+        _ part: ResponsePart, method: HTTPMethod, context: ChannelHandlerContext, allocator: ByteBufferAllocator,
+        promise: EventLoopPromise<Void>?
     ) throws {
         switch part {
         case .head(let head):
-            let bytes = try encode(head, method: method, allocator: context.channel.allocator)
+            let bytes = try encode(head, method: method, allocator: allocator)
             context.write(NIOAny(IOData.byteBuffer(bytes)), promise: promise)
         case .body(let data):
             if suppressBody {
                 guard data.readableBytes == 0 else { throw Failure.bodyNotAllowed }
                 context.write(NIOAny(data), promise: promise)
             } else if chunked, data.readableBytes > 0 {
-                let size = framer.sizeLine(for: data.readableBytes, lines: &sizeLines, allocator: context.channel.allocator)
+                let size = framer.sizeLine(for: data.readableBytes, lines: &sizeLines, allocator: allocator)
                 context.write(NIOAny(IOData.byteBuffer(size)), promise: nil)
                 context.write(NIOAny(data), promise: promise)
             } else {
@@ -52,7 +53,7 @@ struct ResponseEncoder {
                 context.write(NIOAny(IOData.byteBuffer(last)), promise: promise)
             } else if let promise {
                 // Nothing to write, but the promise must not complete before what was written.
-                context.write(NIOAny(IOData.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+                context.write(NIOAny(IOData.byteBuffer(allocator.buffer(capacity: 0))), promise: promise)
             }
             reset()
         case .streamHead(let head, let framing, _):

@@ -31,8 +31,13 @@ struct ResponseHeadWriter {
     /// Writes into the connection's recycled head buffer when it is free again. The buffer is
     /// taken here, not passed in: an argument is still referenced by the caller while the first
     /// bytes go in, and that first write would copy it (the allocation this exists to save).
-    init(version: HTTPVersion, status: HTTPResponseStatus, heads: inout HeadBufferRecycler, allocator: ByteBufferAllocator) {
-        buffer = heads.take(allocator: allocator)
+    /// `allocator` is asked for only when there is no spare buffer (`channel.allocator` costs a
+    /// retain and release of the channel and its event loop).
+    init(
+        version: HTTPVersion, status: HTTPResponseStatus, heads: inout HeadBufferRecycler,
+        allocator: @autoclosure () -> ByteBufferAllocator
+    ) {
+        buffer = heads.take(allocator: allocator())
         writeStatusLine(version: version, status: status)
     }
 

@@ -36,6 +36,9 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
 
     /// This handler's own context, for requests handed over directly (`send(_:)`).
     private var ownContext: ChannelHandlerContext?
+    /// The channel's allocator, read once (`context.channel.allocator` retains and releases the
+    /// channel and its event loop on every call; Sidetrack never changes a channel's allocator).
+    private var allocator = ByteBufferAllocator()
 
     init(hostHeader: String) {
         self.hostHeader = hostHeader
@@ -43,6 +46,7 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
 
     func handlerAdded(context: ChannelHandlerContext) {
         ownContext = context
+        allocator = context.channel.allocator
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -74,7 +78,7 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
             writeHead(head, context: context, promise: promise)
         case .body(let body):
             if chunked, body.readableBytes > 0 {
-                let size = framer.sizeLine(for: body.readableBytes, lines: &sizeLines, allocator: context.channel.allocator)
+                let size = framer.sizeLine(for: body.readableBytes, lines: &sizeLines, allocator: allocator)
                 context.write(wrapOutboundOut(.byteBuffer(size)), promise: nil)
             }
             context.write(wrapOutboundOut(body), promise: promise)
@@ -84,7 +88,7 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
     }
 
     private func writeHead(_ head: HTTPRequestHead, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        guard let bytes = encode(head, allocator: context.channel.allocator) else {
+        guard let bytes = encode(head, allocator: allocator) else {
             promise?.fail(HTTPParserError.invalidHeaderToken)
             context.fireErrorCaught(HTTPParserError.invalidHeaderToken)
             return
@@ -97,7 +101,7 @@ final class UpstreamRequestEncoder: ChannelOutboundHandler, RemovableChannelHand
             context.write(wrapOutboundOut(.byteBuffer(framer.lastChunk())), promise: promise)
         } else if let promise {
             // Nothing to write, but the promise must not complete before what was written.
-            context.write(wrapOutboundOut(.byteBuffer(context.channel.allocator.buffer(capacity: 0))), promise: promise)
+            context.write(wrapOutboundOut(.byteBuffer(allocator.buffer(capacity: 0))), promise: promise)
         }
         chunked = false
     }

@@ -47,7 +47,9 @@ final class UpstreamResponseDecoder: ChannelDuplexHandler, RemovableChannelHandl
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard reader.append(unwrapInboundIn(data)) else { return }
-        while let event = reader.next(allocator: context.channel.allocator) {
+        // Read once: `context.channel.allocator` retains and releases the channel and its loop.
+        let allocator = context.channel.allocator
+        while let event = reader.next(allocator: allocator) {
             fire(event, context: context)
         }
     }
