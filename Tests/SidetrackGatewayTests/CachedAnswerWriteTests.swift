@@ -9,14 +9,6 @@ import Testing
 /// pipeline), a large one as the stored buffer after the head; either way the bytes on the wire
 /// are the head and then the body, and a HEAD request gets the head alone.
 @Suite struct CachedAnswerWriteTests {
-    /// Stands in for the proxy handler: gives the test its context.
-    final class App: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        var context: ChannelHandlerContext!
-        func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
-    }
-
     private static func entry(bodyBytes: Int) -> CachedResponse {
         CachedResponse(
             key: CacheKey(text: "GET /v1/tracks/abc|shared", path: "/v1/tracks/abc", scope: nil),
@@ -27,7 +19,7 @@ import Testing
 
     /// Answers one `method` request with `entry`; returns the buffers written and the bytes counted.
     private static func answer(_ entry: CachedResponse, method: HTTPMethod = .GET) throws -> (writes: [String], bytesOut: Int) {
-        let app = App()
+        let app = ContextHolder()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandler(RequestSequencer())
         try channel.pipeline.syncOperations.addHandler(app)

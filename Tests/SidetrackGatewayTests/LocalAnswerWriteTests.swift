@@ -10,14 +10,6 @@ import Testing
 /// written through the pipeline; a large body follows the head; a HEAD request gets the head alone;
 /// and the connection's head buffer is reused by the next answer.
 @Suite struct LocalAnswerWriteTests {
-    /// Stands in for the proxy handler: gives the test its context.
-    final class App: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        var context: ChannelHandlerContext!
-        func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
-    }
-
     enum Route { case sequencer, pipeline, withoutRecycler }
 
     /// A buffer written: its bytes as text and its storage's capacity (not the buffer itself, which
@@ -32,7 +24,7 @@ import Testing
         _ response: LocalResponse, method: HTTPMethod = .GET, keepAlive: Bool = true, via route: Route,
         requests: Int = 1, spareCapacity: Int? = nil
     ) throws -> [Write] {
-        let app = App()
+        let app = ContextHolder()
         let channel = EmbeddedChannel()
         let sequencer = RequestSequencer()
         try channel.pipeline.syncOperations.addHandler(sequencer)

@@ -32,15 +32,25 @@ struct LocalResponse: Sendable {
     /// This response with its fields encoded once, so that writing it copies them in one go.
     func encodingFields() -> LocalResponse {
         var writer = ResponseHeadWriter(fieldsWith: ByteBufferAllocator())
-        for (name, value) in headers where !ChannelHandlerContext.isFramedBySidetrack(name) {
-            writer.add(name: name, value: value)
-        }
+        writeFields(into: &writer)
         // Sidetrack's own constants: a field that failed the check would be a bug, and is then
         // simply written field by field, checked again.
         guard writer.isValid else { return self }
         var encoded = self
         encoded.fieldLines = writer.fieldLines()
         return encoded
+    }
+
+    /// The response's own header fields, checked, without the framing `writeLocal` adds itself.
+    fileprivate func writeFields(into writer: inout ResponseHeadWriter) {
+        for (name, value) in headers where !Self.isFramedBySidetrack(name) {
+            writer.add(name: name, value: value)
+        }
+    }
+
+    /// Fields `writeLocal` writes itself.
+    private static func isFramedBySidetrack(_ name: String) -> Bool {
+        HeaderName.equals(name, "content-length") || HeaderName.equals(name, "connection")
     }
 
     /// A gateway-made error in Spotify's body format, with the `Sidetrack-Error` cause header.
@@ -98,9 +108,7 @@ extension ChannelHandlerContext {
         if let lines = response.fieldLines {
             writer.add(lines: lines)
         } else {
-            for (name, value) in response.headers where !isFramedBySidetrack(name) {
-                writer.add(name: name, value: value)
-            }
+            response.writeFields(into: &writer)
         }
         if let requestID { writer.add("x-request-id", id: requestID) }
         if let traceResponse { writer.add("traceresponse", value: traceResponse) }
@@ -116,10 +124,5 @@ extension ChannelHandlerContext {
             return .whole(head: writer.finish(appending: response.body), body: nil, closes: !keepAlive)
         }
         return .whole(head: writer.finish(), body: ByteBuffer(bytes: response.body), closes: !keepAlive)
-    }
-
-    /// Fields `writeLocal` writes itself.
-    static func isFramedBySidetrack(_ name: String) -> Bool {
-        HeaderName.equals(name, "content-length") || HeaderName.equals(name, "connection")
     }
 }
